@@ -1,0 +1,203 @@
+"""Submissions: one unit's list for one call, versioned, with an append-only state history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from muster.domain.errors import DomainError
+
+
+class SubmissionState(StrEnum):
+    """draft -> submitted -> (returned -> submitted)* -> accepted -> forwarded."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    FORWARDED = "forwarded"
+
+
+class Action(StrEnum):
+    """What moves a submission from one state to the next."""
+
+    SAVE_DRAFT = "save_draft"
+    SUBMIT = "submit"
+    RETURN = "return"
+    ACCEPT = "accept"
+    FORWARD = "forward"
+
+
+S = SubmissionState
+# For each action: the states it may start from (None = no submission yet) and where it leads.
+TRANSITIONS: dict[Action, tuple[frozenset[SubmissionState | None], SubmissionState]] = {
+    Action.SAVE_DRAFT: (frozenset({None, S.DRAFT, S.RETURNED}), S.DRAFT),
+    # An amendment is always possible; it goes back for review (never overwrites).
+    Action.SUBMIT: (
+        frozenset({None, S.DRAFT, S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.FORWARDED}),
+        S.SUBMITTED,
+    ),
+    Action.RETURN: (frozenset({S.SUBMITTED}), S.RETURNED),
+    Action.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED),
+    Action.FORWARD: (frozenset({S.ACCEPTED}), S.FORWARDED),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a submission: a person (linked or not) and what is reported about them."""
+
+    category: str
+    person_id: str | None = None
+    family_name: str | None = None
+    given_name: str | None = None
+    name_native: str | None = None
+    date_of_birth: date | None = None
+    sex: str | None = None
+    passport_no: str | None = None
+    since: date | None = None
+    fit_to_travel: str = "unknown"
+    wants_to_return: str = "unknown"
+    note: str | None = None
+    row: int = 0
+
+    def key(self) -> str:
+        """Identity of the entry across versions: the person id, else passport, else name+birth."""
+        if self.person_id:
+            return f"id:{self.person_id}"
+        if self.passport_no:
+            return f"passport:{self.passport_no.upper()}"
+        name = self.name_native or f"{self.family_name or ''} {self.given_name or ''}".strip()
+        return f"name:{name}|{self.date_of_birth or ''}"
+
+
+@dataclass(frozen=True)
+class SubmissionEvent:
+    """One state change, with who and when (and why, for a return)."""
+
+    state: SubmissionState
+    at: datetime
+    by: str
+    version: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One immutable version of a unit's list."""
+
+    number: int
+    created_at: datetime
+    created_by: str
+    entry_count: int
+    content_sha256: str | None = None
+
+
+@dataclass
+class Submission:
+    """A unit's list for a call: its versions and its state history."""
+
+    call_id: int
+    unit_code: str
+    events: list[SubmissionEvent] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
+
+    def as_of(self, at: datetime | None) -> Submission:
+        """The submission as it stood at a moment (events and versions up to `at`)."""
+        if at is None:
+            return self
+        return Submission(
+            self.call_id,
+            self.unit_code,
+            [e for e in self.events if e.at <= at],
+            [v for v in self.versions if v.created_at <= at],
+        )
+
+    @property
+    def state(self) -> SubmissionState | None:
+        """The current state; None when nothing was ever saved or submitted."""
+        return self.events[-1].state if self.events else None
+
+    @property
+    def first_submitted_at(self) -> datetime | None:
+        """When the unit first submitted; timeliness is judged on it."""
+        return next((e.at for e in self.events if e.state is S.SUBMITTED), None)
+
+    @property
+    def latest_version(self) -> Version | None:
+        """The newest version, if any."""
+        return self.versions[-1] if self.versions else None
+
+    def accepted_version(self) -> int | None:
+        """The version number most recently accepted (and not since superseded by a return)."""
+        for event in reversed(self.events):
+            if event.state in (S.ACCEPTED, S.FORWARDED):
+                return event.version
+            if event.state in (S.RETURNED, S.SUBMITTED):
+                return None
+        return None
+
+    def transition(
+        self, action: Action, by: str, at: datetime, reason: str | None = None
+    ) -> SubmissionEvent:
+        """The event an action produces from the current state, or a DomainError saying why not."""
+        allowed, target = TRANSITIONS[action]
+        if self.state not in allowed:
+            current = self.state.value if self.state else "not submitted"
+            raise DomainError(
+                f"cannot {action.value.replace('_', ' ')} the list of {self.unit_code!r} "
+                f"for call {self.call_id}: it is {current}"
+            )
+        if action is Action.RETURN and not (reason and reason.strip()):
+            raise DomainError("a returned list needs a reason the unit can act on")
+        version = self.latest_version.number if self.latest_version else None
+        if action in (Action.SUBMIT, Action.SAVE_DRAFT):
+            version = len(self.versions) + 1
+        return SubmissionEvent(target, at, by, version, reason)
+
+    def apply(self, event: SubmissionEvent, version: Version | None = None) -> None:
+        """Record an event (and the version it created) in this in-memory aggregate."""
+        if version is not None:
+            self.versions.append(version)
+        self.events.append(event)
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """An entry that differs between two versions."""
+
+    key: str
+    before: Entry | None
+    after: Entry | None
+
+    @property
+    def kind(self) -> str:
+        """added, removed or changed."""
+        if self.before is None:
+            return "added"
+        if self.after is None:
+            return "removed"
+        return "changed"
+
+
+DIFF_FIELDS = (
+    "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
+    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
+)  # fmt: skip
+
+
+def diff_entries(before: Sequence[Entry], after: Sequence[Entry]) -> list[EntryChange]:
+    """Added, removed and changed entries between two versions, matched by `Entry.key`."""
+    old = {e.key(): e for e in before}
+    new = {e.key(): e for e in after}
+    changes: list[EntryChange] = []
+    for key, entry in new.items():
+        previous = old.get(key)
+        if previous is None:
+            changes.append(EntryChange(key, None, entry))
+        elif any(getattr(previous, f) != getattr(entry, f) for f in DIFF_FIELDS):
+            changes.append(EntryChange(key, previous, entry))
+    changes.extend(EntryChange(k, e, None) for k, e in old.items() if k not in new)
+    return changes

@@ -1,0 +1,55 @@
+"""The append-only audit log: every write records who, what, when, before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from muster.store.tables import AuditEventRow
+
+
+def jsonable(value: Any) -> Any:
+    """Dates, enums, tuples and sets made JSON-friendly for the audit record."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return value
+
+
+class AuditLog:
+    """Writes audit events into the caller's transaction (so they commit or roll back together)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Add one audit event to the current transaction."""
+        self._session.add(
+            AuditEventRow(
+                at=datetime.now(UTC),
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=jsonable(before) if before is not None else None,
+                after=jsonable(after) if after is not None else None,
+            )
+        )

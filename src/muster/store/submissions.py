@@ -1,0 +1,150 @@
+"""Repository of submissions: versions, entries and state events (all append-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from muster.domain.submissions import Entry, Submission, SubmissionEvent, SubmissionState, Version
+from muster.store.tables import (
+    EntryRow,
+    SubmissionEventRow,
+    SubmissionRow,
+    SubmissionVersionRow,
+)
+
+ENTRY_COLUMNS = (
+    "row", "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
+    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
+)  # fmt: skip
+
+
+class SubmissionRepository:
+    """Loads submission aggregates and appends versions, entries and events."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def load(self, call_id: int, unit_code: str) -> Submission:
+        """The submission of a unit for a call (empty if the unit never submitted)."""
+        return self.load_all(call_id, [unit_code]).get(unit_code, Submission(call_id, unit_code))
+
+    def load_all(self, call_id: int, units: Sequence[str] | None = None) -> dict[str, Submission]:
+        """Every submission of a call (or of some units), with versions and events, by unit."""
+        query = select(SubmissionRow).where(SubmissionRow.call_id == call_id)
+        if units is not None:
+            query = query.where(SubmissionRow.unit_code.in_(list(units)))
+        rows = self._session.scalars(query).all()
+        by_id = {r.id: Submission(call_id, r.unit_code) for r in rows}
+        if not by_id:
+            return {}
+        ids = list(by_id)
+        for v in self._session.scalars(
+            select(SubmissionVersionRow)
+            .where(SubmissionVersionRow.submission_id.in_(ids))
+            .order_by(SubmissionVersionRow.number)
+        ):
+            by_id[v.submission_id].versions.append(
+                Version(v.number, v.created_at, v.created_by, v.entry_count, v.content_sha256)
+            )
+        for e in self._session.scalars(
+            select(SubmissionEventRow)
+            .where(SubmissionEventRow.submission_id.in_(ids))
+            .order_by(SubmissionEventRow.id)
+        ):
+            by_id[e.submission_id].events.append(
+                SubmissionEvent(SubmissionState(e.state), e.at, e.by_user, e.version, e.reason)
+            )
+        return {s.unit_code: s for s in by_id.values()}
+
+    def _submission_id(self, call_id: int, unit_code: str) -> int:
+        """Id of the submission row, created on first use."""
+        found = self._session.scalar(
+            select(SubmissionRow.id).where(
+                SubmissionRow.call_id == call_id, SubmissionRow.unit_code == unit_code
+            )
+        )
+        if found is not None:
+            return found
+        row = SubmissionRow(call_id=call_id, unit_code=unit_code, created_at=datetime.now(UTC))
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def add_version(
+        self,
+        call_id: int,
+        unit_code: str,
+        version: Version,
+        received_file_id: int | None = None,
+        carries: list[int] | None = None,
+    ) -> int:
+        """Append a version row; returns its id (entries are added separately)."""
+        row = SubmissionVersionRow(
+            submission_id=self._submission_id(call_id, unit_code),
+            number=version.number,
+            created_at=version.created_at,
+            created_by=version.created_by,
+            entry_count=version.entry_count,
+            content_sha256=version.content_sha256,
+            received_file_id=received_file_id,
+            carries=carries,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def add_entries(self, version_id: int, entries: Sequence[Entry]) -> None:
+        """Append the entries of a version in one batched insert."""
+        if entries:
+            rows = [_entry_values(version_id, e) for e in entries]
+            self._session.execute(insert(EntryRow), rows)
+
+    def add_event(self, call_id: int, unit_code: str, event: SubmissionEvent) -> None:
+        """Append a state event."""
+        self._session.add(
+            SubmissionEventRow(
+                submission_id=self._submission_id(call_id, unit_code),
+                state=event.state.value,
+                version=event.version,
+                at=event.at,
+                by_user=event.by,
+                reason=event.reason,
+            )
+        )
+
+    def version_id(self, call_id: int, unit_code: str, number: int) -> int | None:
+        """Database id of a version, by number."""
+        return self._session.scalar(
+            select(SubmissionVersionRow.id)
+            .join(SubmissionRow, SubmissionRow.id == SubmissionVersionRow.submission_id)
+            .where(
+                SubmissionRow.call_id == call_id,
+                SubmissionRow.unit_code == unit_code,
+                SubmissionVersionRow.number == number,
+            )
+        )
+
+    def entries(self, version_id: int) -> list[Entry]:
+        """The entries of one version, in row order."""
+        rows = self._session.scalars(
+            select(EntryRow).where(EntryRow.version_id == version_id).order_by(EntryRow.row)
+        )
+        return [_entry_from_row(r) for r in rows]
+
+
+def _entry_values(version_id: int, entry: Entry) -> dict[str, Any]:
+    """Column values of an entry."""
+    values = asdict(entry)
+    values["version_id"] = version_id
+    return values
+
+
+def _entry_from_row(row: EntryRow) -> Entry:
+    """Domain entry from its row."""
+    return Entry(**{c: getattr(row, c) for c in ENTRY_COLUMNS})

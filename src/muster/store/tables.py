@@ -1,0 +1,194 @@
+"""The database tables (SQLAlchemy 2 declarative). Names follow the SPEC glossary.
+
+Submissions, their versions, entries, events, received files and audit events are
+append-only: rows are inserted, never updated in place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from muster.store.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Muster table."""
+
+
+class UnitRow(Base):
+    """A node of the organisation tree."""
+
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    host_country: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(100))
+    workplace_type: Mapped[str | None] = mapped_column(String(32))
+    slots: Mapped[int | None] = mapped_column(Integer)
+    trade: Mapped[str | None] = mapped_column(String(64))
+
+
+class PersonRow(Base):
+    """A person in the registry."""
+
+    __tablename__ = "people"
+    person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    name_native: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    passport_no: Mapped[str | None] = mapped_column(String(32), index=True)
+
+
+class DeploymentRow(Base):
+    """A person at a workplace."""
+
+    __tablename__ = "deployments"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.person_id"), index=True)
+    workplace_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(20))
+    arrived: Mapped[date | None] = mapped_column(Date)
+    permit_expires: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class UserRow(Base):
+    """A user attached to one unit, with permissions (comma-separated)."""
+
+    __tablename__ = "users"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    permissions: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CallRow(Base):
+    """A call for lists."""
+
+    __tablename__ = "calls"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(300))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    issued_by: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    scope: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    due_workplace: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_consulate: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_mission: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by_user: Mapped[str] = mapped_column(String(100))
+
+
+class SubmissionRow(Base):
+    """One unit's list for one call (its state is the last of its events)."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("call_id", "unit_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SubmissionVersionRow(Base):
+    """One immutable version of a list; a forward's version lists the child versions it carries."""
+
+    __tablename__ = "submission_versions"
+    __table_args__ = (UniqueConstraint("submission_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    entry_count: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    received_file_id: Mapped[int | None] = mapped_column(ForeignKey("received_files.id"))
+    carries: Mapped[list[int] | None] = mapped_column(JSON)
+
+
+class EntryRow(Base):
+    """One row of a list version."""
+
+    __tablename__ = "entries"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("submission_versions.id"))
+    row: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[str | None] = mapped_column(String(64))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    name_native: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    passport_no: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64))
+    since: Mapped[date | None] = mapped_column(Date)
+    fit_to_travel: Mapped[str] = mapped_column(String(8))
+    wants_to_return: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_entries_version", EntryRow.version_id)
+
+
+class SubmissionEventRow(Base):
+    """A state change of a submission, with who, when and why."""
+
+    __tablename__ = "submission_events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_user: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceivedFileRow(Base):
+    """Every file received, accepted or rejected; the bytes live in the file archive by SHA-256."""
+
+    __tablename__ = "received_files"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sender: Mapped[str] = mapped_column(String(100))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    unit_code: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+
+
+class HoldEventRow(Base):
+    """A protection hold placed on or lifted from a person (append-only)."""
+
+    __tablename__ = "hold_events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.person_id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_user: Mapped[str] = mapped_column(String(100))
+
+
+class AuditEventRow(Base):
+    """Who did what, when, with the state before and after (append-only)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON)

@@ -1,0 +1,49 @@
+"""Completeness and timeliness per unit, and what each viewer may see of it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from muster.domain.completeness import completeness, expected_units, summary
+from muster.domain.submissions import Action, Submission, Version
+from muster.domain.users import OPERATOR, Permission, User
+from tests.unit.domain.factories import DUE, small_call, small_tree
+
+
+def _submitted(unit: str, at_offset: timedelta, entries: int = 2) -> Submission:
+    sub = Submission(1, unit)
+    event = sub.transition(Action.SUBMIT, "u", DUE + at_offset)
+    sub.apply(event, Version(1, DUE + at_offset, "u", entries))
+    return sub
+
+
+def test_expected_units_exclude_the_issuer() -> None:
+    assert expected_units(small_call(), small_tree()) == ["M1", "C1", "W1", "W2", "C2", "W3"]
+
+
+def test_on_time_late_missing_at_the_boundary() -> None:
+    subs = {
+        "W1": _submitted("W1", timedelta(0)),
+        "W2": _submitted("W2", timedelta(seconds=1), entries=5),
+    }
+    rows = {r.unit: r for r in completeness(small_call(), small_tree(), subs, OPERATOR)}
+    assert rows["W1"].timeliness.value == "on_time"
+    assert rows["W2"].timeliness.value == "late"
+    assert rows["W3"].timeliness.value == "missing"
+    assert rows["W3"].state == "not_submitted"
+    assert rows["W2"].entries == 5
+    counts = summary(list(rows.values()))
+    assert counts == {"on_time": 1, "late": 1, "missing": 4, "expected": 6}
+
+
+def test_status_as_of_a_moment_before_a_submission() -> None:
+    subs = {"W1": _submitted("W1", timedelta(hours=1))}
+    rows = completeness(small_call(), small_tree(), subs, OPERATOR, at=DUE)
+    w1 = next(r for r in rows if r.unit == "W1")
+    assert w1.timeliness.value == "missing"
+
+
+def test_viewer_sees_only_their_subtree() -> None:
+    viewer = User("ana", "C1", frozenset({Permission.REVIEW}))
+    rows = completeness(small_call(), small_tree(), {}, viewer)
+    assert [r.unit for r in rows] == ["C1", "W1", "W2"]
