@@ -183,9 +183,19 @@ class EntryChange:
 
 
 DIFF_FIELDS = (
-    "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
-    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
-)  # fmt: skip
+    "person_id",
+    "family_name",
+    "given_name",
+    "name_native",
+    "date_of_birth",
+    "sex",
+    "passport_no",
+    "category",
+    "since",
+    "fit_to_travel",
+    "wants_to_return",
+    "note",
+)
 
 
 def diff_entries(before: Sequence[Entry], after: Sequence[Entry]) -> list[EntryChange]:

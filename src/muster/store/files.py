@@ -71,6 +71,15 @@ class ReceivedFileRepository:
 def _from_row(row: ReceivedFileRow) -> ReceivedFile:
     """Dataclass from a row."""
     return ReceivedFile(
-        row.id, row.sha256, row.size, row.filename, row.purpose, row.received_at,
-        row.sender, row.call_id, row.unit_code, row.outcome, row.reasons,
-    )  # fmt: skip
+        row.id,
+        row.sha256,
+        row.size,
+        row.filename,
+        row.purpose,
+        row.received_at,
+        row.sender,
+        row.call_id,
+        row.unit_code,
+        row.outcome,
+        row.reasons,
+    )

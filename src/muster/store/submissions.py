@@ -19,9 +19,20 @@ from muster.store.tables import (
 )
 
 ENTRY_COLUMNS = (
-    "row", "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
-    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
-)  # fmt: skip
+    "row",
+    "person_id",
+    "family_name",
+    "given_name",
+    "name_native",
+    "date_of_birth",
+    "sex",
+    "passport_no",
+    "category",
+    "since",
+    "fit_to_travel",
+    "wants_to_return",
+    "note",
+)
 
 
 class SubmissionRepository:

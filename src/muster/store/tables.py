@@ -192,3 +192,64 @@ class AuditEventRow(Base):
     entity_id: Mapped[str] = mapped_column(String(200))
     before: Mapped[dict[str, object] | None] = mapped_column(JSON)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class HostRow(Base):
+    """A host country's policy: rotation `paired` (capped places) or `free`, and stay policy."""
+
+    __tablename__ = "hosts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rotation: Mapped[str] = mapped_column(String(10))
+    stay_policy: Mapped[str | None] = mapped_column(Text)
+
+
+class RouteRow(Base):
+    """A way home and back for one host: open dates and seats per day each way."""
+
+    __tablename__ = "routes"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(ForeignKey("hosts.id"))
+    mode: Mapped[str] = mapped_column(String(20))
+    open_from: Mapped[date | None] = mapped_column(Date)
+    open_until: Mapped[date | None] = mapped_column(Date)
+    seats_home: Mapped[int] = mapped_column(Integer)
+    seats_out: Mapped[int] = mapped_column(Integer)
+
+
+class QuarantineRow(Base):
+    """Quarantine capacity at home (a single row)."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beds: Mapped[int] = mapped_column(Integer)
+    days: Mapped[int] = mapped_column(Integer)
+
+
+class ReplacementRow(Base):
+    """A selected and trained candidate waiting at home."""
+
+    __tablename__ = "replacements"
+    replacement_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    name_native: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    trades: Mapped[list[str]] = mapped_column(JSON)
+    hosts: Mapped[list[str]] = mapped_column(JSON)
+    ready: Mapped[date] = mapped_column(Date)
+
+
+class PlanRow(Base):
+    """A saved rotation plan version: the scenario it solved and the plan, with who and when."""
+
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))
+    objective: Mapped[int] = mapped_column(Integer)
+    bound: Mapped[int] = mapped_column(Integer)
+    scenario: Mapped[dict[str, object]] = mapped_column(JSON)
+    plan: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -10,6 +10,7 @@ from muster.store.audit import AuditLog
 from muster.store.calls import CallRepository
 from muster.store.files import ReceivedFileRepository
 from muster.store.people import HoldRepository, PersonRepository
+from muster.store.rotation import RotationRepository
 from muster.store.submissions import SubmissionRepository
 from muster.store.units import UnitRepository, UserRepository
 
@@ -25,6 +26,7 @@ class UnitOfWork:
     calls: CallRepository
     submissions: SubmissionRepository
     files: ReceivedFileRepository
+    rotation: RotationRepository
     audit: AuditLog
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
@@ -39,6 +41,7 @@ class UnitOfWork:
         self.calls = CallRepository(self.session)
         self.submissions = SubmissionRepository(self.session)
         self.files = ReceivedFileRepository(self.session)
+        self.rotation = RotationRepository(self.session)
         self.audit = AuditLog(self.session)
         return self
 
