@@ -5,10 +5,21 @@ Each module below registers its commands on the shared Typer `app`.
 
 from __future__ import annotations
 
-from muster.cli import linkage, planning
+from muster.cli import demo, files, linkage, lists, planning, registry, reports, rotation
 from muster.cli.app import app
 
-__all__ = ["app", "linkage", "main", "planning"]
+__all__ = [
+    "app",
+    "demo",
+    "files",
+    "linkage",
+    "lists",
+    "main",
+    "planning",
+    "registry",
+    "reports",
+    "rotation",
+]
 
 
 def main() -> None:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, NoReturn
 
-import click
 import typer
+from rich.console import Console
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from muster.bootstrap import Muster, bootstrap
+from muster.domain.errors import DomainError
+from muster.intake import IntakeRejected
 
 app = typer.Typer(
     name="muster",
@@ -28,7 +36,6 @@ class GlobalOptions:
 
 @app.callback()
 def _global(
-    ctx: typer.Context,
     db: Annotated[
         str | None,
         typer.Option(
@@ -42,16 +49,56 @@ def _global(
     ] = None,
 ) -> None:
     """Muster command line; every command is a thin call into a service."""
-    ctx.obj = GlobalOptions(db=db, acting_as=acting_as)
+    global _options
+    _options = GlobalOptions(db=db, acting_as=acting_as)
+
+
+_options = GlobalOptions(db=None, acting_as=None)
 
 
 def options() -> GlobalOptions:
-    """The global options of the command being run."""
-    obj = click.get_current_context().find_root().obj
-    return obj if isinstance(obj, GlobalOptions) else GlobalOptions(db=None, acting_as=None)
+    """The global options of the command being run (one command per process)."""
+    return _options
 
 
 def refuse(message: str) -> NoReturn:
     """Print a refusal on stderr and exit 1 (input rejected or action refused)."""
     print(f"muster: {message}", file=sys.stderr)
     raise typer.Exit(code=1)
+
+
+def console_err() -> Console:
+    """A Rich console on stderr for progress and messages (stdout stays machine-readable)."""
+    return Console(stderr=True)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn refusals and rejected input into a clear message on stderr and exit 1."""
+    try:
+        yield
+    except IntakeRejected as rejected:
+        for error in rejected.errors:
+            print(f"muster: {error}", file=sys.stderr)
+        count = len(rejected.errors)
+        refuse(f"rejected: {count} error{'s' if count != 1 else ''}; nothing was changed")
+    except DomainError as error:
+        refuse(str(error))
+    except (OperationalError, ProgrammingError) as error:
+        first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        refuse(f"database problem: {first}. Is the URL right, and has `muster init` been run?")
+    except OSError as error:
+        refuse(f"{error.strerror or error}: {error.filename or ''}".strip())
+
+
+def open_muster(migrate: bool = False) -> Muster:
+    """The wired application for the global `--db` option."""
+    return bootstrap(options().db, migrate=migrate)
+
+
+def read_input_file(path: Path, limit: int) -> bytes:
+    """The bytes of an input file, refusing one over the upload limit before reading it."""
+    size = path.stat().st_size
+    if size > limit:
+        refuse(f"{path.name} is {size:,} bytes; the limit is {limit:,} (MUSTER_MAX_UPLOAD_BYTES)")
+    return path.read_bytes()

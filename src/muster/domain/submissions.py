@@ -140,9 +140,17 @@ class Submission:
         return None
 
     def transition(
-        self, action: Action, by: str, at: datetime, reason: str | None = None
+        self,
+        action: Action,
+        by: str,
+        at: datetime,
+        reason: str | None = None,
+        new_version: bool = True,
     ) -> SubmissionEvent:
-        """The event an action produces from the current state, or a DomainError saying why not."""
+        """The event an action produces from the current state, or a DomainError saying why not.
+
+        `new_version=False` re-submits the latest version unchanged (same bytes sent again).
+        """
         allowed, target = TRANSITIONS[action]
         if self.state not in allowed:
             current = self.state.value if self.state else "not submitted"
@@ -153,7 +161,7 @@ class Submission:
         if action is Action.RETURN and not (reason and reason.strip()):
             raise DomainError("a returned list needs a reason the unit can act on")
         version = self.latest_version.number if self.latest_version else None
-        if action in (Action.SUBMIT, Action.SAVE_DRAFT):
+        if action in (Action.SUBMIT, Action.SAVE_DRAFT) and new_version:
             version = len(self.versions) + 1
         return SubmissionEvent(target, at, by, version, reason)
 

@@ -143,10 +143,20 @@ class SubmissionRepository:
 
     def entries(self, version_id: int) -> list[Entry]:
         """The entries of one version, in row order."""
-        rows = self._session.scalars(
-            select(EntryRow).where(EntryRow.version_id == version_id).order_by(EntryRow.row)
-        )
-        return [_entry_from_row(r) for r in rows]
+        return entries_by_version(self._session, [version_id])[version_id]
+
+    def accepted_entries(
+        self, call_id: int, units: Sequence[str]
+    ) -> dict[str, tuple[Version, list[Entry]]]:
+        """For each unit whose list is accepted (or forwarded): that version and its entries."""
+        accepted: dict[str, tuple[Version, int]] = {}
+        for code, submission in self.load_all(call_id, units).items():
+            number = submission.accepted_version()
+            version_id = self.version_id(call_id, code, number) if number else None
+            if number and version_id is not None:
+                accepted[code] = (submission.versions[number - 1], version_id)
+        entries = entries_by_version(self._session, [vid for _, vid in accepted.values()])
+        return {code: (version, entries[vid]) for code, (version, vid) in accepted.items()}
 
 
 def _entry_values(version_id: int, entry: Entry) -> dict[str, Any]:
@@ -159,3 +169,18 @@ def _entry_values(version_id: int, entry: Entry) -> dict[str, Any]:
 def _entry_from_row(row: EntryRow) -> Entry:
     """Domain entry from its row."""
     return Entry(**{c: getattr(row, c) for c in ENTRY_COLUMNS})
+
+
+def entries_by_version(session: Session, version_ids: Sequence[int]) -> dict[int, list[Entry]]:
+    """Entries of many versions at once (chunked), keyed by version id, in row order."""
+    found: dict[int, list[Entry]] = {v: [] for v in version_ids}
+    ids = list(version_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.scalars(
+            select(EntryRow)
+            .where(EntryRow.version_id.in_(ids[start : start + 500]))
+            .order_by(EntryRow.version_id, EntryRow.row)
+        )
+        for row in rows:
+            found[row.version_id].append(_entry_from_row(row))
+    return found

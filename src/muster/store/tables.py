@@ -253,3 +253,31 @@ class PlanRow(Base):
     bound: Mapped[int] = mapped_column(Integer)
     scenario: Mapped[dict[str, object]] = mapped_column(JSON)
     plan: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class ConsolidationRow(Base):
+    """One consolidation run: who, when, for which call and unit, and the trained linkage model."""
+
+    __tablename__ = "consolidations"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    entries: Mapped[int] = mapped_column(Integer)
+    persons: Mapped[int] = mapped_column(Integer)
+    model: Mapped[dict[str, object]] = mapped_column(JSON)
+    review_pairs: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+
+
+class MatchDecisionRow(Base):
+    """A reviewer's ruling on two records of a call: same person or not (reapplied every run)."""
+
+    __tablename__ = "match_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    record_id_l: Mapped[str] = mapped_column(String(100))
+    record_id_r: Mapped[str] = mapped_column(String(100))
+    same: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_user: Mapped[str] = mapped_column(String(100))

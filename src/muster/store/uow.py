@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from muster.store.audit import AuditLog
 from muster.store.calls import CallRepository
+from muster.store.consolidations import ConsolidationRepository
 from muster.store.files import ReceivedFileRepository
 from muster.store.people import HoldRepository, PersonRepository
 from muster.store.rotation import RotationRepository
@@ -27,6 +28,7 @@ class UnitOfWork:
     submissions: SubmissionRepository
     files: ReceivedFileRepository
     rotation: RotationRepository
+    consolidations: ConsolidationRepository
     audit: AuditLog
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
@@ -42,6 +44,7 @@ class UnitOfWork:
         self.submissions = SubmissionRepository(self.session)
         self.files = ReceivedFileRepository(self.session)
         self.rotation = RotationRepository(self.session)
+        self.consolidations = ConsolidationRepository(self.session)
         self.audit = AuditLog(self.session)
         return self
 

@@ -1,0 +1,353 @@
+"""List intake benchmark (SPEC §8): parse + validate + store against a bare bulk load.
+
+    .venv/bin/python bench/intake.py             # 1,000,000 rows, SQLite and PostgreSQL
+    .venv/bin/python bench/intake.py --quick     # 50,000 rows
+    .venv/bin/python bench/intake.py --record    # also rewrite "## Intake" in bench/RESULTS.md
+
+PostgreSQL is used when MUSTER_TEST_POSTGRES_URL is set (a fresh schema, dropped after).
+Both databases are built by the project's Alembic migrations; rows go into the real
+`entries` table. In the same run, on the same file and database:
+
+- bare load: SQLite `executemany` of rows pre-parsed by the csv module (parsing not
+  timed); PostgreSQL `COPY entries FROM STDIN` of the file's bytes as they are;
+- intake: `muster.intake.read_list` (decode, parse, validate every cell, duplicate
+  warnings) and a columnar store of its frame (SQLite `executemany` of the frame's rows,
+  PostgreSQL `COPY` of the frame written as CSV by Polars).
+
+Target: intake <= 3x the bare load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import random
+import re
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import psycopg
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, insert
+
+from muster.intake import Limits, ParsedList, read_list
+from muster.store.db import make_engine
+from muster.store.migrate import upgrade
+from muster.store.tables import (
+    CallRow,
+    SubmissionRow,
+    SubmissionVersionRow,
+    UnitRow,
+)
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+CATEGORIES = ("illness", "work_injury", "stranded_trip", "stalled_business", "contract_ended")
+LIST_COLUMNS = (
+    "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
+    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
+)  # fmt: skip
+ENTRY_COLUMNS = ("version_id", "row", *LIST_COLUMNS)
+FAMILY = (("Kim", "김"), ("Ri", "리"), ("Pak", "박"), ("Choe", "최"), ("Jong", "정"), ("Kang", "강"),
+          ("Jo", "조"), ("Yun", "윤"), ("Jang", "장"), ("Rim", "림"), ("Han", "한"), ("O", "오"),
+          ("So", "서"), ("Sin", "신"), ("Kwon", "권"), ("Hwang", "황"), ("An", "안"), ("Song", "송"))  # fmt: skip
+SYLLABLES = (("Chol", "철"), ("Su", "수"), ("Yong", "영"), ("Hui", "희"), ("Myong", "명"),
+             ("Ok", "옥"), ("Song", "성"), ("Ho", "호"), ("Kwang", "광"), ("Il", "일"), ("Nam", "남"),
+             ("Hyok", "혁"), ("Mi", "미"), ("Sun", "순"), ("Jin", "진"), ("Gyong", "경"),
+             ("Chun", "춘"), ("Hwa", "화"), ("Dok", "덕"), ("Un", "은"), ("Hyang", "향"), ("Bok", "복"),
+             ("Jun", "준"), ("Hyon", "현"), ("Thae", "태"), ("Sang", "상"), ("Man", "만"))  # fmt: skip
+NOTES = ("", "", "", "", "", "", "", "back injury, cannot lift", 'says "wants to go home"',
+         "허리 부상으로 작업 불가", "폐렴 치료 중\n재검사 예정")  # fmt: skip
+ANSWERS = ("yes", "no", "unknown", "", "YES")
+
+
+@dataclass
+class Timing:
+    """Seconds for one database."""
+
+    database: str
+    bare: float
+    parse_validate: float
+    store: float
+
+    @property
+    def intake(self) -> float:
+        """Parse + validate + store."""
+        return self.parse_validate + self.store
+
+    @property
+    def ratio(self) -> float:
+        """Intake time over the bare load time."""
+        return self.intake / self.bare
+
+
+def generate(rows: int, seed: int = 1) -> bytes:
+    """A list CSV of `rows` entries: Hangul and Latin names, quoted notes, 1% repeated people."""
+    rng = random.Random(seed)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(LIST_COLUMNS)
+    born, since = date(1960, 1, 1), date(2021, 1, 1)
+    previous: list[str] = []
+    for number in range(rows):
+        if previous and rng.random() < 0.01:
+            row = previous[:7] + [rng.choice(CATEGORIES), "", "unknown", "yes", "listed again"]
+        else:
+            family, native_family = rng.choice(FAMILY)
+            given = rng.sample(SYLLABLES, 2)
+            row = [
+                f"P{number:07d}" if rng.random() < 0.9 else "",
+                family,
+                " ".join(latin for latin, _ in given),
+                native_family + "".join(hangul for _, hangul in given),
+                (born + timedelta(days=rng.randrange(14_600))).isoformat(),
+                rng.choice("MF"),
+                f"{rng.randrange(10**8, 10**9)}",
+                rng.choice(CATEGORIES),
+                (since + timedelta(days=rng.randrange(200))).isoformat() if rng.random() < 0.8 else "",
+                rng.choice(ANSWERS),
+                rng.choice(ANSWERS),
+                rng.choice(NOTES),
+            ]
+        previous = row
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+# -- databases --------------------------------------------------------------------------
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    """A fresh SQLite file built by the migrations."""
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{folder}/bench.db"
+
+
+@contextmanager
+def postgres_database(url: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema built by the migrations, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        sep = "&" if "?" in url else "?"
+        try:
+            yield f"{url}{sep}options=-csearch_path%3D{schema}"
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def prepare(url: str) -> int:
+    """Migrate the database and create the unit, call, submission and version entries need."""
+    engine = make_engine(url)
+    upgrade(engine)
+    now = datetime(2021, 7, 24, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(insert(UnitRow).values(code="W001", name="Bench workplace", kind="workplace"))
+        call = conn.execute(insert(CallRow).values(
+            title="bench", issued_by="W001", scope="W001", categories=list(CATEGORIES),
+            due_workplace=now, due_consulate=now, due_mission=now, issued_at=now,
+            issued_by_user="bench")).inserted_primary_key[0]  # fmt: skip
+        submission = conn.execute(insert(SubmissionRow).values(
+            call_id=call, unit_code="W001", created_at=now)).inserted_primary_key[0]  # fmt: skip
+        version = conn.execute(insert(SubmissionVersionRow).values(
+            submission_id=submission, number=1, created_at=now, created_by="bench",
+            entry_count=0)).inserted_primary_key[0]  # fmt: skip
+    engine.dispose()
+    return int(version)
+
+
+def count_and_clear(url: str) -> int:
+    """Entries stored, then deleted so the next load starts from an empty table."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        stored = int(conn.exec_driver_sql("SELECT count(*) FROM entries").scalar_one())
+        conn.exec_driver_sql("DELETE FROM entries")
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")
+    engine.dispose()
+    return stored
+
+
+def _sqlite_connect(url: str) -> sqlite3.Connection:
+    """A raw connection with the pragmas Muster's engine uses."""
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def _insert_sql(placeholder: str) -> str:
+    columns = ", ".join(f'"{c}"' for c in ENTRY_COLUMNS)
+    return f"INSERT INTO entries ({columns}) VALUES ({', '.join([placeholder] * len(ENTRY_COLUMNS))})"
+
+
+# -- the two ways in ----------------------------------------------------------------------
+
+
+def bare_sqlite(url: str, rows: list[tuple[Any, ...]]) -> None:
+    """The baseline: executemany of rows the csv module already parsed."""
+    with _sqlite_connect(url) as conn:
+        conn.executemany(_insert_sql("?"), rows)
+
+
+def bare_postgres(url: str, data: bytes, version: int) -> None:
+    """The baseline: COPY the file's bytes as they are (version and row from defaults)."""
+    with psycopg.connect(url) as conn:
+        conn.execute(f"ALTER TABLE entries ALTER COLUMN version_id SET DEFAULT {version}")
+        conn.execute('ALTER TABLE entries ALTER COLUMN "row" SET DEFAULT 0')
+        conn.commit()
+        columns = ", ".join(LIST_COLUMNS)
+        sql = (f"COPY entries ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true, "
+               "FORCE_NOT_NULL (category, fit_to_travel, wants_to_return))")  # fmt: skip
+        with conn.cursor() as cursor, cursor.copy(sql) as copy:
+            for start in range(0, len(data), 1 << 20):
+                copy.write(data[start : start + (1 << 20)])
+        conn.execute("ALTER TABLE entries ALTER COLUMN version_id DROP DEFAULT")
+        conn.execute('ALTER TABLE entries ALTER COLUMN "row" DROP DEFAULT')
+
+
+def entry_frame(parsed: ParsedList, version: int) -> pl.DataFrame:
+    """The entries table's columns from a parsed list (dates as ISO text, as SQLAlchemy stores)."""
+    return parsed.frame.select(
+        pl.lit(version, dtype=pl.Int64).alias("version_id"),
+        pl.col("row"),
+        *[pl.col(c).cast(pl.String) if c in ("date_of_birth", "since") else pl.col(c)
+          for c in LIST_COLUMNS],
+    )  # fmt: skip
+
+
+def store_sqlite(url: str, frame: pl.DataFrame) -> None:
+    """Columnar store for SQLite: executemany straight from the frame's rows."""
+    with _sqlite_connect(url) as conn:
+        conn.executemany(_insert_sql("?"), frame.iter_rows())
+
+
+def store_postgres(url: str, frame: pl.DataFrame) -> None:
+    """Columnar store for PostgreSQL: the frame written as CSV by Polars, then COPY."""
+    columns = ", ".join(f'"{c}"' for c in ENTRY_COLUMNS)
+    text_columns = ", ".join(f'"{c}"' for c in ("category", "fit_to_travel", "wants_to_return"))
+    sql = f"COPY entries ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({text_columns}))"
+    with psycopg.connect(url) as conn, conn.cursor() as cursor, cursor.copy(sql) as copy:
+        for start in range(0, frame.height, 200_000):
+            copy.write(frame.slice(start, 200_000).write_csv(include_header=False))
+
+
+# -- running ------------------------------------------------------------------------------
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    """Wall seconds of one call, and its result."""
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def run_database(name: str, url: str, data: bytes, rows: int, progress: Progress) -> Timing:
+    """Bare load, then intake, on one database; checks every row was stored each time."""
+    task = progress.add_task(f"{name}: migrate", total=4)
+    version = prepare(url)
+    progress.update(task, advance=1, description=f"{name}: bare load")
+    if name == "sqlite":
+        parsed_rows = [(version, number, *record) for number, record in
+                       enumerate(csv.reader(io.StringIO(data.decode(), newline="")), start=1)][1:]  # fmt: skip
+        bare, _ = timed(lambda: bare_sqlite(url, parsed_rows))
+        del parsed_rows
+    else:
+        bare, _ = timed(lambda: bare_postgres(url, data, version))
+    assert count_and_clear(url) == rows, "bare load lost rows"
+    progress.update(task, advance=1, description=f"{name}: parse + validate")
+    limits = Limits(max_upload_bytes=len(data) + 1)
+    parse_validate, parsed = timed(lambda: read_list(data, "list.csv", CATEGORIES, limits))
+    assert isinstance(parsed, ParsedList) and len(parsed) == rows
+    progress.update(task, advance=1, description=f"{name}: store")
+    store = store_sqlite if name == "sqlite" else store_postgres
+    stored, _ = timed(lambda: store(url, entry_frame(parsed, version)))
+    assert count_and_clear(url) == rows, "intake lost rows"
+    progress.update(task, advance=1, description=f"{name}: done")
+    return Timing(name, bare, parse_validate, stored)
+
+
+def report(timings: list[Timing], rows: int, size: int, console: Console) -> str:
+    """Print the results table and return it as Markdown."""
+    table = Table(title=f"List intake, {rows:,} rows ({size / 1e6:.0f} MB CSV)")
+    for header in ("database", "bare load s", "parse+validate s", "store s", "intake s", "ratio"):
+        table.add_column(header, justify="right")
+    lines = ["| database | bare load s | parse + validate s | store s | intake s | intake / bare |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for t in timings:
+        cells = (t.database, f"{t.bare:.2f}", f"{t.parse_validate:.2f}", f"{t.store:.2f}",
+                 f"{t.intake:.2f}", f"{t.ratio:.2f}x")  # fmt: skip
+        table.add_row(*cells)
+        lines.append("| " + " | ".join(cells) + " |")
+    console.print(table)
+    verdict = all(t.ratio <= 3 for t in timings)
+    console.print(f"target intake <= 3x bare load: {'met' if verdict else 'NOT met'}")
+    return "\n".join(lines)
+
+
+def record(markdown: str, rows: int, size: int, command: str) -> None:
+    """Rewrite the "## Intake" section of bench/RESULTS.md, leaving other sections alone."""
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    section = (
+        f"## Intake\n\n`{command}` — {rows:,} list rows, {size / 1e6:.0f} MB CSV, "
+        f"{datetime.now(UTC):%Y-%m-%d}, {machine}.\n\n{markdown}\n\n"
+        "Bare load: SQLite `executemany` of rows pre-parsed by the csv module (parsing not "
+        "timed); PostgreSQL `COPY` of the file's bytes. Intake: `read_list` (decode, parse, "
+        "validate every cell, duplicate warnings) plus a columnar store of its frame (SQLite "
+        "`executemany` of frame rows; PostgreSQL `COPY` of the frame written by Polars). "
+        "Target: intake <= 3x bare load.\n"
+    )
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(r"## Intake\n.*?(?=\n## |\Z)", re.S)
+    text = pattern.sub(lambda _: section.rstrip("\n"), text) if pattern.search(text) else (
+        text.rstrip("\n") + "\n\n" + section)  # fmt: skip
+    RESULTS.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    """Generate the list, run every configured database, print (and record) the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="50,000 rows instead of 1,000,000")
+    parser.add_argument("--rows", type=int, help="any number of rows")
+    parser.add_argument("--record", action="store_true", help="rewrite ## Intake in RESULTS.md")
+    args = parser.parse_args()
+    rows = args.rows or (50_000 if args.quick else 1_000_000)
+    console = Console()
+    postgres = os.environ.get("MUSTER_TEST_POSTGRES_URL")
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                        console=console)  # fmt: skip
+    timings: list[Timing] = []
+    with progress:
+        task = progress.add_task(f"generate {rows:,} rows", total=1)
+        data = generate(rows)
+        progress.update(task, advance=1)
+        with sqlite_database() as url:
+            timings.append(run_database("sqlite", url, data, rows, progress))
+        if postgres:
+            with postgres_database(postgres) as url:
+                timings.append(run_database("postgresql", url, data, rows, progress))
+    if not postgres:
+        console.print("MUSTER_TEST_POSTGRES_URL is not set: PostgreSQL skipped")
+    markdown = report(timings, rows, len(data), console)
+    if args.record:
+        flags = " --quick" if args.quick else (f" --rows {args.rows}" if args.rows else "")
+        record(markdown, rows, len(data), f".venv/bin/python bench/intake.py{flags}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""CLI: `muster demo` (build a demo world and serve it) and `muster serve`."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+
+from muster.bootstrap import Muster, bootstrap
+from muster.cli.app import app, console_err, handled, open_muster, options, refuse
+from muster.demo.build import BuildReport, build_demo
+from muster.demo.files import replacements_csv
+from muster.demo.world import generate_world
+from muster.settings import Settings
+
+DEMO_URL = "sqlite:///muster-demo.db"
+
+PortOpt = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same world.")] = 1,
+    port: PortOpt = 8000,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Size of the world: 1 = about 10,000 people.")
+    ] = 1.0,
+    db: Annotated[
+        str | None, typer.Option("--db", help=f"Database URL (default {DEMO_URL}, recreated).")
+    ] = None,
+) -> None:
+    """Build a fictional demo world in an embedded database and serve it; prints URL and logins."""
+    if not 0 < scale <= 10:
+        print("muster: --scale must be greater than 0 and at most 10", file=sys.stderr)
+        raise typer.Exit(2)
+    with handled():
+        url = db or options().db or DEMO_URL
+        _recreate(url)
+        muster = bootstrap(url, migrate=True)
+        _refuse_non_empty(muster)
+        world = generate_world(seed, scale)
+        report = build_demo(muster, world, console_err())
+        pool = _write_pool(url, world_csv=replacements_csv(world))
+    _print_welcome(muster, report, port, pool)
+    _serve(muster, "127.0.0.1", port)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: PortOpt = 8000,
+) -> None:
+    """Serve the web application and API for the database given by --db."""
+    with handled():
+        muster = open_muster()
+    print(f"Serving {_shown_url(muster)}")
+    print(f"Muster: http://{host}:{port}/", flush=True)
+    _serve(muster, host, port)
+
+
+def _serve(muster: Muster, host: str, port: int) -> None:
+    """Run uvicorn until interrupted."""
+    # Imported here so that every other command starts without loading the web stack.
+    import uvicorn
+
+    from muster.web import create_app
+
+    uvicorn.run(create_app(muster), host=host, port=port, log_level="warning")
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database or "")
+
+
+def _recreate(url: str) -> None:
+    """Delete an SQLite demo database and its default archive so the world starts afresh."""
+    path = _sqlite_file(url)
+    if path is None:
+        return
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    archive = Settings(database_url=url).archive_dir()
+    if archive == path.parent / f"{path.stem}-files" and archive.is_dir():
+        shutil.rmtree(archive)
+
+
+def _refuse_non_empty(muster: Muster) -> None:
+    """A server database that already holds units is not overwritten by a demo."""
+    with muster.uow() as uow:
+        if len(uow.units.tree()):
+            refuse(
+                "the database already holds an organisation tree; "
+                "give an empty database or an SQLite URL (recreated) to --db"
+            )
+
+
+def _write_pool(url: str, world_csv: bytes) -> Path | None:
+    """replacements.csv beside an SQLite demo database (the planner's pool)."""
+    path = _sqlite_file(url)
+    if path is None:
+        return None
+    pool = path.parent / f"{path.stem}-replacements.csv"
+    pool.write_bytes(world_csv)
+    return pool
+
+
+def _shown_url(muster: Muster) -> str:
+    """The database URL without its password."""
+    return muster.engine.url.render_as_string(hide_password=True)
+
+
+def _print_welcome(muster: Muster, report: BuildReport, port: int, pool: Path | None) -> None:
+    """The URL and demo logins, flushed before the server starts."""
+    print(f"Demo world built in {report.seconds:.1f} s: {report.units} units, "
+          f"{report.people} people, call {report.call_id} with {report.steps} steps "
+          f"({_shown_url(muster)}).")  # fmt: skip
+    if pool is not None:
+        print(f"Replacement pool: {pool}")
+    print(f"Demo logins (act as one with `muster --db {_shown_url(muster)} --as NAME ...`):")
+    width = max(len(",".join(u.permissions)) for u in report.logins)
+    for user in report.logins:
+        perms = ",".join(user.permissions)
+        print(f"  {user.name:<20} {user.unit_code:<9} {perms:<{width}}  {user.role}")
+    print("  (every workplace has a clerk.<code> login, e.g. clerk.w0001, with submit)")
+    print(f"Muster demo: http://127.0.0.1:{port}/", flush=True)

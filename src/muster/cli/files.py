@@ -1,0 +1,88 @@
+"""CLI: template, files list|get — list templates and the originals of every received file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from muster.cli.app import app, handled, open_muster, options, refuse
+from muster.services.actors import resolve_user
+from muster.services.files import fetch_file, list_template, received_files
+
+files_app = typer.Typer(help="Files received: every upload is kept byte for byte.")
+app.add_typer(files_app, name="files")
+
+
+@app.command()
+def template(
+    call: Annotated[int, typer.Option("--call")],
+    unit: Annotated[str, typer.Option("--unit")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+) -> None:
+    """Write a list pre-filled with the unit's roster, ready to fill in and submit."""
+    if fmt not in ("xlsx", "csv"):
+        print("muster: --format must be xlsx or csv")
+        raise typer.Exit(2)
+    kind: Literal["xlsx", "csv"] = "xlsx" if fmt == "xlsx" else "csv"
+    with handled():
+        muster = open_muster()
+        with muster.uow() as uow:
+            data = list_template(
+                uow,
+                resolve_user(uow, options().acting_as),
+                muster.catalogue,
+                call_id=call,
+                unit_code=unit,
+                fmt=kind,
+            )
+        out.write_bytes(data)
+        print(f"wrote {out}")
+
+
+@files_app.command("list")
+def files_list(
+    call: Annotated[int, typer.Option("--call")],
+    unit: Annotated[str, typer.Option("--unit")],
+) -> None:
+    """Every file received for a unit and call, accepted or rejected."""
+    with handled():
+        muster = open_muster()
+        with muster.uow() as uow:
+            found = received_files(uow, resolve_user(uow, options().acting_as), call, unit)
+        table = Table(title=f"files received for {unit}, call {call}")
+        for column in ("id", "received_at", "sender", "filename", "size", "outcome", "sha256"):
+            table.add_column(column)
+        for f in found:
+            table.add_row(
+                str(f.id),
+                f.received_at.isoformat(),
+                f.sender,
+                f.filename,
+                str(f.size),
+                f.outcome,
+                f.sha256[:16],
+            )
+        Console().print(table)
+
+
+@files_app.command("get")
+def files_get(
+    file_id: Annotated[int, typer.Argument(help="Id from `muster files list`.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the original bytes.")],
+) -> None:
+    """Write the original bytes of a received file."""
+    with handled():
+        muster = open_muster()
+        with muster.uow() as uow:
+            received, data = fetch_file(
+                uow, resolve_user(uow, options().acting_as), muster.archive, file_id
+            )
+        if out.exists() and out.is_dir():
+            refuse(f"{out} is a folder; give a file name")
+        out.write_bytes(data)
+        print(f"wrote {len(data):,} bytes of {received.filename!r} ({received.outcome}) to {out}")

@@ -1,0 +1,63 @@
+"""Checks across columns and rows: workplace fields, duplicate ids, who an entry is about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from muster.intake.columns import RAW
+from muster.intake.formats import UNIT_COLUMNS, WORKPLACE_TYPES
+from muster.intake.problems import Problems
+from muster.intake.table import ROW
+
+_UNIT_ORDER = {column.name: order for order, column in enumerate(UNIT_COLUMNS)}
+_WORKPLACE_ONLY = ("workplace_type", "slots", "trade")
+
+
+def unit_checks(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+    """Workplaces need a workplace_type and slots; other units have neither; codes unique."""
+    workplace = pl.col("kind") == "workplace"
+    other = pl.col("kind").is_not_null() & ~workplace
+    needs = {
+        "workplace_type": "a workplace_type for a workplace: one of " + ", ".join(WORKPLACE_TYPES),
+        "slots": "slots (places) for a workplace: a whole number, 0 or more",
+    }
+    for name, expected in needs.items():
+        bad = frame.filter(workplace & (pl.col(RAW + name) == "")).select(
+            ROW, pl.lit("").alias("value")
+        )
+        problems.add_cells(bad, _UNIT_ORDER[name], name, expected)
+    for name in _WORKPLACE_ONLY:
+        given = frame.filter(other & (pl.col(RAW + name) != ""))
+        bad = given.select(ROW, pl.col(RAW + name).alias("value"), pl.col("kind"))
+        empty = pl.format("empty: a {} has no {}", pl.col("kind"), pl.lit(name))
+        problems.add_cells(bad, _UNIT_ORDER[name], name, empty)
+    frame = duplicate_errors("code")(frame, problems)
+    trade = pl.when(workplace).then(pl.coalesce(pl.col("trade"), pl.col("workplace_type")))
+    return frame.with_columns(trade.alias("trade"))
+
+
+def duplicate_errors(key: str) -> Callable[[pl.DataFrame, Problems], pl.DataFrame]:
+    """A check refusing a second row with the same `key` (ids must be unique in a file)."""
+
+    def check(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+        first = pl.col(ROW).min().over(key)
+        bad = frame.select(ROW, pl.col(key).alias("value"), first.alias("first")).filter(
+            pl.col("value").is_not_null() & (pl.col(ROW) != pl.col("first"))
+        )
+        expected = pl.format("a {} not already used on row {}", pl.lit(key), pl.col("first"))
+        problems.add_cells(bad, -1, key, expected)
+        return frame
+
+    return check
+
+
+def list_identity_check(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+    """Every entry names its person: family_name, name_native or person_id."""
+    nameless = pl.all_horizontal(
+        pl.col(RAW + name) == "" for name in ("family_name", "name_native", "person_id")
+    )
+    bad = frame.filter(nameless).select(ROW, pl.lit("").alias("value"))
+    problems.add_cells(bad, 1, "family_name", "a family_name, name_native or person_id")
+    return frame

@@ -1,0 +1,180 @@
+"""Header matching and vectorised checks of every cell against its column's expected form."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from muster.intake.errors import RowError
+from muster.intake.formats import Column
+from muster.intake.limits import Limits
+from muster.intake.problems import Problems
+from muster.intake.table import ROW, Table, cell_column
+
+RAW = "_raw_"  # prefix of the trimmed, normalised text kept beside each typed column
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_NEUTRALISED = r"^'([=+\-@\t\r])"  # undo the formula-injection guard of our own exports
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_MAX_SERIAL = 2_958_465
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Typed columns (null when empty or invalid), their raw text under RAW+name, and ROW."""
+
+    frame: pl.DataFrame
+    present: frozenset[str]
+
+
+def check_table(
+    table: Table, columns: Sequence[Column], limits: Limits, problems: Problems
+) -> Checked:
+    """Match the header, then check every cell; problems go to `problems`, nothing raises.
+
+    Work is done column-wise in a few passes over the frame; per-cell Python runs only for
+    cells that are wrong.
+    """
+    problems.add(table.errors)
+    mapping = _match_header(table, columns, problems)
+    names = [column.name for column in columns]
+    frame = table.frame.select(
+        *[(pl.col(mapping[n]) if n in mapping else pl.lit("")).alias(RAW + n) for n in names],
+        pl.col(ROW),
+    )
+    frame = frame.with_columns(_clean(RAW + n, table.normalised) for n in names)
+    frame = frame.with_columns(_undo_guard(frame, names))
+    frame = frame.filter(~pl.all_horizontal(pl.col(RAW + n) == "" for n in names))
+    frame = frame.with_columns(_typed(c, table.date_system).alias(c.name) for c in columns)
+    too_long = _too_long(frame, names, limits)
+    checks = [
+        _problem(column, limits, table.controls, column.name in too_long).alias(column.name)
+        for column in columns
+        if column.name in mapping
+    ]
+    found = frame.select(ROW, *checks)
+    for order, column in enumerate(columns):
+        if column.name in mapping and found.get_column(column.name).null_count() < found.height:
+            bad = frame.select(ROW, pl.col(RAW + column.name).alias("value")).filter(
+                found.get_column(column.name).is_not_null()
+            )
+            expected = found.get_column(column.name).drop_nulls()
+            problems.add_cells(bad.with_columns(expected.alias("expected")), order, column.name,
+                               pl.col("expected"))
+    return Checked(frame.select(ROW, *names, *[RAW + n for n in names]), frozenset(mapping))
+
+
+def header_key(name: str) -> str:
+    """A header cell as compared: NFC, without BOM or surrounding space, case-folded."""
+    return unicodedata.normalize("NFC", name).replace("\ufeff", "").strip().casefold()
+
+
+def _match_header(table: Table, columns: Sequence[Column], problems: Problems) -> dict[str, str]:
+    wanted = {column.name: column for column in columns}
+    names = ", ".join(wanted)
+    mapping: dict[str, str] = {}
+    row = table.header_row
+    for index, written in enumerate(table.header):
+        key = header_key(written)
+        if not key:
+            values = table.frame.get_column(cell_column(index)).str.strip_chars()
+            if bool((values != "").any()):
+                problems.add([RowError(row, f"column {index + 1}", "", "a column name")])
+        elif key not in wanted:
+            problems.add(
+                [RowError(row, written.strip(), written.strip(), f"one of the columns {names}")]
+            )
+        elif key in mapping:
+            problems.add([RowError(row, key, written.strip(), "each column named once")])
+        else:
+            mapping[key] = cell_column(index)
+    for column in columns:
+        if column.name not in mapping and not column.optional:
+            problems.add([RowError(row, column.name, "", f"a column named {column.name}")])
+    return mapping
+
+
+def _clean(name: str, normalised: bool) -> pl.Expr:
+    """Trimmed and (unless the reader did it for the whole file) NFC: composes Hangul jamo."""
+    text = pl.col(name) if normalised else pl.col(name).str.normalize("NFC")
+    return text.str.strip_chars()
+
+
+def _undo_guard(frame: pl.DataFrame, names: Sequence[str]) -> list[pl.Expr]:
+    """Remove the apostrophe our own exports put before =, +, -, @ (only where it occurs)."""
+    starts = frame.select(pl.col(RAW + n).str.starts_with("'").any() for n in names).row(0)
+    return [
+        pl.col(RAW + n).str.replace(_NEUTRALISED, "$1")
+        for n, guarded in zip(names, starts, strict=True)
+        if guarded
+    ]
+
+
+def _too_long(frame: pl.DataFrame, names: Sequence[str], limits: Limits) -> set[str]:
+    """Columns holding at least one cell longer than the limit."""
+    longest = frame.select(pl.col(RAW + n).str.len_chars().max() for n in names).row(0)
+    return {n for n, size in zip(names, longest, strict=True) if (size or 0) > limits.max_cell_chars}
+
+
+def _typed(column: Column, date_system: int | None) -> pl.Expr:
+    text = pl.col(RAW + column.name)
+    empty = text == ""
+    if column.kind == "choice":
+        lowered = {choice.lower(): choice for choice in column.choices}
+        value = text.str.to_lowercase().replace_strict(
+            lowered, default=None, return_dtype=pl.String
+        )
+    elif column.kind == "whole":
+        value = pl.when(text.str.contains(r"^\d{1,9}$")).then(text.cast(pl.Int64, strict=False))
+    elif column.kind == "date":
+        value = _date(text, date_system)
+    elif column.kind == "list":
+        items = text.str.split(";").list.eval(pl.element().str.strip_chars())
+        value = items.list.filter(pl.element() != "")
+        value = pl.when(value.list.len() > 0).then(value)
+    else:
+        value = text
+    return pl.when(~empty).then(value)
+
+
+def _date(text: pl.Expr, date_system: int | None) -> pl.Expr:
+    iso = pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
+    if date_system is None:
+        return iso
+    serial = pl.when(text.str.contains(r"^\d{1,7}$")).then(text.cast(pl.Int64, strict=False))
+    excel: pl.Expr
+    if date_system == 1904:
+        excel = pl.when(serial <= _MAX_SERIAL - 1462).then(_plus_days(date(1904, 1, 1), serial))
+    else:  # Excel's 1900 system counts a 29 February 1900 that never was (serial 60)
+        excel = (
+            pl.when((serial >= 1) & (serial < 60))
+            .then(_plus_days(date(1899, 12, 31), serial))
+            .when((serial > 60) & (serial <= _MAX_SERIAL))
+            .then(_plus_days(date(1899, 12, 30), serial))
+        )
+    return pl.coalesce(iso, excel)
+
+
+def _plus_days(base: date, days: pl.Expr) -> pl.Expr:
+    return (pl.lit(base) + pl.duration(days=days)).cast(pl.Date)
+
+
+def _problem(column: Column, limits: Limits, controls: bool, long: bool) -> pl.Expr:
+    """The expected form for each bad cell of a column, null for good ones."""
+    text = pl.col(RAW + column.name)
+    empty = text == ""
+    expected = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    if long:
+        expected = expected.when(text.str.len_chars() > limits.max_cell_chars).then(
+            pl.lit(f"at most {limits.max_cell_chars} characters in a cell")
+        )
+    if controls:
+        expected = expected.when(text.str.contains(_CONTROL)).then(
+            pl.lit("text without control characters (such as NUL bytes)")
+        )
+    if column.required:
+        expected = expected.when(empty).then(pl.lit(f"a value ({column.name} is required)"))
+    return expected.when(~empty & pl.col(column.name).is_null()).then(pl.lit(column.expected()))

@@ -1,0 +1,147 @@
+"""Public entry points: bytes of an upload in, validated records out, or IntakeRejected."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+import polars as pl
+
+from muster.intake.checks import duplicate_errors, list_identity_check, unit_checks
+from muster.intake.columns import check_table
+from muster.intake.csv_reader import read_csv_table
+from muster.intake.errors import IntakeRejected, RowWarning, file_error
+from muster.intake.formats import (
+    LINK_INPUT_COLUMNS,
+    PERSON_COLUMNS,
+    REPLACEMENT_COLUMNS,
+    UNIT_COLUMNS,
+    Column,
+    list_columns,
+)
+from muster.intake.limits import DEFAULT_LIMITS, MB, Limits
+from muster.intake.lists import ParsedList, duplicate_warnings, list_frame
+from muster.intake.problems import Problems
+from muster.intake.records import LinkInputRecord, PersonRecord, ReplacementRecord, UnitRecord
+from muster.intake.sniff import Format, sniff
+from muster.intake.table import ROW, Table
+from muster.intake.xlsx import read_xlsx_table
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+Checks = Callable[[pl.DataFrame, Problems], pl.DataFrame]
+
+
+def load_table(data: bytes, filename: str, limits: Limits) -> tuple[Format, Table]:
+    """Read an upload's first sheet (XLSX) or its text (CSV), chosen by content."""
+    if len(data) > limits.max_upload_bytes:
+        raise file_error(
+            f"a file of {len(data) / MB:.1f} MB",
+            f"at most {limits.max_upload_bytes / MB:.0f} MB (split the list)",
+        )
+    kind = sniff(data, filename)
+    table = read_xlsx_table(data, limits) if kind == "xlsx" else read_csv_table(data, limits)
+    return kind, table
+
+
+def read_units(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[UnitRecord]:
+    """Read units.csv (organisation tree); raises IntakeRejected listing every error."""
+    with _guarded():
+        frame = _read(data, filename, limits, UNIT_COLUMNS, unit_checks)
+        return _records(frame, UnitRecord)
+
+
+def read_people(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[PersonRecord]:
+    """Read people.csv (the registry); raises IntakeRejected listing every error."""
+    with _guarded():
+        frame = _read(data, filename, limits, PERSON_COLUMNS, duplicate_errors("person_id"))
+        return _records(frame, PersonRecord)
+
+
+def read_replacements(
+    data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
+) -> list[ReplacementRecord]:
+    """Read replacements.csv (the pool); raises IntakeRejected listing every error."""
+    with _guarded():
+        frame = _read(
+            data, filename, limits, REPLACEMENT_COLUMNS, duplicate_errors("replacement_id")
+        )
+        frame = frame.with_columns(pl.col("trades", "hosts").list.eval(pl.element()))
+        return [
+            ReplacementRecord(
+                **{**row, "trades": tuple(row["trades"]), "hosts": tuple(row["hosts"])}
+            )
+            for row in frame.iter_rows(named=True)
+        ]
+
+
+def read_link_input(
+    data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
+) -> list[LinkInputRecord]:
+    """Read a link input file; raises IntakeRejected listing every error."""
+    with _guarded():
+        frame = _read(data, filename, limits, LINK_INPUT_COLUMNS, duplicate_errors("record_id"))
+        return _records(frame, LinkInputRecord)
+
+
+def read_list(
+    data: bytes, filename: str, categories: Collection[str], limits: Limits = DEFAULT_LIMITS
+) -> ParsedList:
+    """Read a submitted list columnar; duplicates of a person are warnings, not errors."""
+    with _guarded():
+        kind, table = load_table(data, filename, limits)
+        problems = Problems(limits)
+        checked = check_table(table, list_columns(tuple(categories)), limits, problems)
+        frame = list_identity_check(checked.frame, problems)
+        problems.raise_if_any()
+        frame = list_frame(frame)
+        warnings = _extension_warning(filename, kind) + duplicate_warnings(frame, limits)
+        return ParsedList(frame, warnings)
+
+
+def _read(
+    data: bytes, filename: str, limits: Limits, columns: Sequence[Column], checks: Checks
+) -> pl.DataFrame:
+    _, table = load_table(data, filename, limits)
+    problems = Problems(limits)
+    checked = check_table(table, columns, limits, problems)
+    frame = checks(checked.frame, problems)
+    problems.raise_if_any()
+    return frame.select(*(column.name for column in columns), ROW)
+
+
+def _records(frame: pl.DataFrame, record: Callable[..., R]) -> list[R]:
+    return [record(**row) for row in frame.iter_rows(named=True)]
+
+
+def _extension_warning(filename: str, kind: Format) -> list[RowWarning]:
+    """Say so when the file's name claims another format than its content (read by content)."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    claimed = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "xlsx", "csv": "csv", "txt": "csv"}.get(
+        extension
+    )
+    if claimed is None or claimed == kind:
+        return []
+    message = (
+        f"the file is named .{extension} but holds {kind.upper()} content; read as {kind.upper()}"
+    )
+    return [RowWarning(0, "", "", message)]
+
+
+@contextmanager
+def _guarded() -> Iterator[None]:
+    """Turn any unexpected failure while reading into a whole-file rejection, never a traceback."""
+    try:
+        yield
+    except IntakeRejected:
+        raise
+    except MemoryError:
+        raise file_error("a file too large to read", "a smaller file (split the list)") from None
+    except Exception as error:
+        log.exception("intake failed on an upload")
+        raise file_error(
+            f"a file that could not be read ({type(error).__name__})",
+            "a CSV file or an XLSX workbook saved by a spreadsheet program",
+        ) from error

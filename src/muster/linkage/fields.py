@@ -1,0 +1,189 @@
+"""What one name field can mean, worked out once per distinct value.
+
+A field's value may be a family name, a given name, or a whole name; which it
+is depends on the other fields of the record. `field_facts` reads a value
+every way at once (cached), and `combine` picks the reading per record, so
+that a million records cost one look-up per distinct value, not per record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from muster.linkage.names import (
+    family_key_of,
+    given_key_of,
+    is_native,
+    latin_surname_hangul,
+    native_splits,
+    split_whole,
+    to_hangul,
+)
+from muster.linkage.phonetic import hangul_key
+from muster.linkage.surnames import surname_rank
+
+_MOST_COMMON_RANK = 4  # 김 이 박 최 정: a given name equal to one of these is read as swapped
+_TOKENS = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Keys and Hangul of a family and a given name; None where unknown."""
+
+    family_key: str | None = None
+    given_key: str | None = None
+    family_hangul: str | None = None
+    given_hangul: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """Every reading of one field value."""
+
+    as_family: Reading  # the value is the family name (given side empty)
+    as_given: Reading  # the value is the given name (family side empty)
+    whole: Reading  # the value is a whole name
+    other: Reading | None  # another whole-name reading (선우진: 선우 + 진)
+    rank: int | None  # surname frequency rank if the value is a known surname
+    single: bool  # one token (no space or comma)
+    native: bool  # Hangul or hanja
+
+
+def _hangul_reading(family: str, given: str) -> Reading:
+    """Reading of Hangul (family, given) parts."""
+    return Reading(
+        family_key=hangul_key(family) or None if family else None,
+        given_key=hangul_key(given) or None if given else None,
+        family_hangul=family or None,
+        given_hangul=given or None,
+    )
+
+
+def _whole_readings(text: str) -> tuple[Reading, Reading | None]:
+    """A whole name split into family and given (native or Latin)."""
+    splits = native_splits(text) if is_native(text) else None
+    if splits is not None:
+        usual, other = splits
+        return _hangul_reading(*usual), _hangul_reading(*other) if other else None
+    family, given = split_whole(text)
+    return Reading(
+        family_key=family_key_of(family),
+        given_key=given_key_of(given),
+        family_hangul=latin_surname_hangul(family) if family else None,
+    ), None
+
+
+@lru_cache(maxsize=1 << 19)
+def field_facts(text: str) -> FieldFacts:
+    """Read one field value every way it can be meant."""
+    native = is_native(text)
+    whole, other = _whole_readings(text)
+    given_hangul = to_hangul(text, False) or None if native else None
+    return FieldFacts(
+        as_family=Reading(family_key=family_key_of(text), family_hangul=latin_surname_hangul(text)),
+        as_given=Reading(given_key=given_key_of(text), given_hangul=given_hangul),
+        whole=whole,
+        other=other,
+        rank=surname_rank(text),
+        single=len([t for t in _TOKENS.split(text) if t]) == 1 and "," not in text,
+        native=native,
+    )
+
+
+@lru_cache(maxsize=1 << 19)
+def native_field_facts(text: str) -> FieldFacts:
+    """Facts of a `name_native` value: only its whole-name readings are ever used."""
+    whole, other = _whole_readings(text)
+    empty = Reading()
+    return FieldFacts(empty, empty, whole, other, rank=None, single=False, native=is_native(text))
+
+
+def should_swap(family: FieldFacts, given: FieldFacts) -> bool:
+    """True if the given-name field holds the surname and the family field does not."""
+    if given.rank is None or not given.single:
+        return False
+    return family.rank is None or (given.rank < family.rank and given.rank <= _MOST_COMMON_RANK)
+
+
+def latin_reading(family: FieldFacts | None, given: FieldFacts | None) -> tuple[Reading, str]:
+    """Reading of the family/given fields and what was repaired ("", "merged", "swapped")."""
+    if family is None and given is not None:
+        return given.whole, "merged"
+    if family is not None and given is None:
+        return (family.as_family, "") if family.single else (family.whole, "merged")
+    if family is None or given is None:
+        return Reading(), ""
+    if should_swap(family, given):
+        return _pair(given.as_family, family.as_given), "swapped"
+    return _pair(family.as_family, given.as_given), ""
+
+
+def _pair(family: Reading, given: Reading) -> Reading:
+    """Family half of one reading with the given half of another."""
+    return Reading(family.family_key, given.given_key, family.family_hangul, given.given_hangul)
+
+
+def native_reading(native: FieldFacts, latin: Reading) -> Reading:
+    """Reading of the native field; the Latin surname settles an ambiguous split."""
+    other = native.other
+    if other is not None and latin.family_key and latin.family_key == other.family_key:
+        return other
+    return native.whole
+
+
+def combine(
+    family: FieldFacts | None, given: FieldFacts | None, native: FieldFacts | None
+) -> tuple[Reading, str]:
+    """The record's reading: native script first, Latin fields for what it lacks."""
+    latin, repair = latin_reading(family, given)
+    if native is None:
+        return latin, repair
+    if native.native:
+        first = native_reading(native, latin)
+    elif latin.family_key is None and latin.given_key is None:
+        return native.whole, "merged"  # a Latin whole name in the native column
+    else:
+        return latin, repair
+    return Reading(
+        first.family_key or latin.family_key,
+        first.given_key or latin.given_key,
+        first.family_hangul or latin.family_hangul,
+        first.given_hangul or latin.given_hangul,
+    ), repair
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """Normalised name: phonetic keys, Hangul where known, and what was repaired."""
+
+    family_key: str | None
+    given_key: str | None
+    family_hangul: str | None = None
+    given_hangul: str | None = None
+    swapped: bool = False
+    merged: bool = False
+
+
+def _facts_or_none(text: str, native: bool = False) -> FieldFacts | None:
+    """Facts of a non-empty field value; None for an empty field."""
+    text = text.strip()
+    if not text:
+        return None
+    return native_field_facts(text) if native else field_facts(text)
+
+
+def normalise_name(family_name: str, given_name: str, name_native: str) -> PersonName:
+    """Keys for one person's name fields, preferring the native script when present."""
+    reading, repair = combine(
+        _facts_or_none(family_name), _facts_or_none(given_name), _facts_or_none(name_native, True)
+    )
+    return PersonName(
+        family_key=reading.family_key,
+        given_key=reading.given_key,
+        family_hangul=reading.family_hangul,
+        given_hangul=reading.given_hangul,
+        swapped=repair == "swapped",
+        merged=repair == "merged",
+    )

@@ -1,0 +1,184 @@
+"""Find the same person across records: normalise, score pairs with Splink, cluster.
+
+`link_records` is the one entry point. It returns a `LinkResult` with a
+cluster id per record, the grey-zone pairs a reviewer should look at, and the
+trained model as Splink JSON settings, so a consolidation can save the model
+and pass earlier reviewer decisions (`ReviewDecision`) back in next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from splink import Linker
+
+from muster.linkage import model
+from muster.linkage.clustering import ScoredPairs, cluster_labels
+from muster.linkage.engines import Engine, database_api, register_table
+from muster.linkage.features import build_features
+
+Progress = Callable[[str], None]
+
+PAIR_SCHEMA = {
+    "record_id_l": pl.String,
+    "record_id_r": pl.String,
+    "match_probability": pl.Float64,
+    "match_weight": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A reviewer's ruling on two records: the same person (confirmed) or not (split)."""
+
+    record_id_l: str
+    record_id_r: str
+    same: bool
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """Thresholds on match probability: clustering, and the grey zone sent for review."""
+
+    threshold: float = 0.9
+    review_low: float = 0.2
+    review_high: float = 0.99
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Clusters (`record_id`, `cluster_id`), grey-zone pairs and the trained model."""
+
+    clusters: pl.DataFrame
+    review_pairs: pl.DataFrame
+    settings: dict[str, Any]
+    trained: bool
+    scored_pairs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _noop(_: str) -> None:
+    """Progress sink that ignores messages."""
+
+
+def _scored_pairs(linker: Linker, floor: float) -> pl.DataFrame:
+    """Scored candidate pairs at or above `floor`, as row positions."""
+    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    table = predictions.as_pyarrow_table()
+    predictions.drop_table_from_database_and_remove_from_cache()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.select(
+        pl.col("unique_id_l").cast(pl.Int64),
+        pl.col("unique_id_r").cast(pl.Int64),
+        pl.col("match_probability").cast(pl.Float64),
+        pl.col("match_weight").cast(pl.Float64),
+    )
+
+
+def _decision_positions(
+    record_ids: Sequence[str], decisions: Iterable[ReviewDecision]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[str]]:
+    """Decisions as row positions: (same, split, notes on unknown record ids)."""
+    position = {record_id: index for index, record_id in enumerate(record_ids)}
+    same: list[tuple[int, int]] = []
+    split: list[tuple[int, int]] = []
+    notes: list[str] = []
+    for decision in decisions:
+        a, b = position.get(decision.record_id_l), position.get(decision.record_id_r)
+        if a is None or b is None:
+            notes.append(f"decision on {decision.record_id_l}/{decision.record_id_r} skipped")
+            continue
+        (same if decision.same else split).append((a, b))
+    return same, split, notes
+
+
+def _cluster_ids(record_ids: pl.Series, labels: np.ndarray[Any, Any]) -> pl.DataFrame:
+    """`record_id`, `cluster_id`: a cluster is named by its smallest record id."""
+    frame = pl.DataFrame({"record_id": record_ids, "label": labels})
+    named = frame.with_columns(pl.col("record_id").min().over("label").alias("cluster_id"))
+    return named.select("record_id", "cluster_id")
+
+
+def _review_pairs(
+    pairs: pl.DataFrame, record_ids: pl.Series, options: LinkOptions, decided: set[tuple[int, int]]
+) -> pl.DataFrame:
+    """Grey-zone pairs not yet decided, most likely matches first."""
+    grey = pairs.filter(
+        pl.col("match_probability").is_between(options.review_low, options.review_high, "left")
+    )
+    if decided:
+        undecided = [
+            (a, b) not in decided and (b, a) not in decided
+            for a, b in grey.select("unique_id_l", "unique_id_r").iter_rows()
+        ]
+        grey = grey.filter(pl.Series(undecided, dtype=pl.Boolean))
+    ids = record_ids.to_list()
+    return pl.DataFrame(
+        {
+            "record_id_l": [ids[i] for i in grey["unique_id_l"].to_list()],
+            "record_id_r": [ids[i] for i in grey["unique_id_r"].to_list()],
+            "match_probability": grey["match_probability"],
+            "match_weight": grey["match_weight"],
+        },
+        schema=PAIR_SCHEMA,
+    ).sort("match_probability", descending=True)
+
+
+def _check_ids(record_ids: pl.Series) -> None:
+    """Record ids must be present and unique."""
+    if record_ids.null_count():
+        raise ValueError("every record needs a record_id")
+    if record_ids.n_unique() != len(record_ids):
+        raise ValueError("record_id values must be unique")
+
+
+def link_records(
+    records: pl.DataFrame,
+    *,
+    engine: Engine = "duckdb",
+    decisions: Iterable[ReviewDecision] = (),
+    settings: dict[str, Any] | None = None,
+    options: LinkOptions | None = None,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Cluster person records (SPEC §5 link input columns) into one id per person.
+
+    With `settings` (a model saved from an earlier `LinkResult`) the model is
+    reused as is; without, it is trained on these records.
+    """
+    options = options or LinkOptions()
+    report = progress or _noop
+    record_ids = records["record_id"].cast(pl.String)
+    _check_ids(record_ids)
+    report("normalising names")
+    features = build_features(records)
+    report(f"starting {engine}")
+    db_api = database_api(engine)
+    table = register_table(db_api, features.to_arrow(), "muster_link_records")
+    linker = Linker(table, settings or model.settings(), log_level=None)
+    if settings is None:
+        report("estimating model parameters")
+        model.train(linker, len(features))
+    report("scoring candidate pairs")
+    pairs = _scored_pairs(linker, min(options.review_low, options.threshold))
+    report("clustering")
+    same, split, notes = _decision_positions(record_ids.to_list(), decisions)
+    scored = ScoredPairs(
+        left=pairs["unique_id_l"].to_numpy(),
+        right=pairs["unique_id_r"].to_numpy(),
+        probability=pairs["match_probability"].to_numpy(),
+    )
+    labels = cluster_labels(len(features), scored, options.threshold, same, split)
+    return LinkResult(
+        clusters=_cluster_ids(record_ids, labels),
+        review_pairs=_review_pairs(pairs, record_ids, options, set(same) | set(split)),
+        settings=linker.misc.save_model_to_json(),
+        trained=settings is None and len(features) >= model.MIN_RECORDS_TO_TRAIN,
+        scored_pairs=len(pairs),
+        notes=notes,
+    )

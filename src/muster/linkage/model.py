@@ -1,0 +1,173 @@
+"""The Splink model: comparisons on normalised names, birth date, passport and sex.
+
+Every level starts from a prior m/u (so a file too small to train on still
+links sensibly); on larger files u is estimated by random sampling and m by
+expectation maximisation, with no labels.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+
+MIN_RECORDS_TO_TRAIN = 2_000
+U_SAMPLE_PAIRS = 2e6
+EM_MAX_PAIRS = 5e5
+SEED = 20_210_724
+
+_DOB_SWAPPED = (
+    "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+    "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+    "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)"
+)
+# Two of year, month and day agree: catches any one-digit typo with plain equality, which
+# every engine runs fast (DuckDB's edit distances are slow on millions of pairs).
+_DOB_TWO_OF_THREE = (
+    "(birth_year_l = birth_year_r AND substr(dob_l, 6, 2) = substr(dob_r, 6, 2)) "
+    "OR (birth_year_l = birth_year_r AND substr(dob_l, 9, 2) = substr(dob_r, 9, 2)) "
+    "OR birth_month_day_l = birth_month_day_r"
+)
+# Keys equal but for the first letter: a slip Jaro-Winkler scores low.
+_FIRST_LETTER_SLIP = (
+    "length(given_key_l) > 2 AND substr(given_key_l, 2) = substr(given_key_r, 2)"
+)
+
+
+def _prior(level: Any, m: float, u: float) -> Any:
+    """A comparison level with its prior m and u probabilities."""
+    return level.configure(m_probability=m, u_probability=u)
+
+
+def family_comparison() -> cl.CustomComparison:
+    """Surname key: exact (with term-frequency adjustment), close, different."""
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_levels=[
+            cll.NullLevel("family_key"),
+            _prior(cll.ExactMatchLevel("family_key", term_frequency_adjustments=True), 0.92, 0.05),
+            _prior(cll.JaroWinklerLevel("family_key", 0.85), 0.04, 0.03),
+            _prior(cll.ElseLevel(), 0.04, 0.92),
+        ],
+    )
+
+
+def given_comparison() -> cl.CustomComparison:
+    """Given name: same Hangul, different Hangul, same key, one slip apart, different.
+
+    The low prior m of "different" encodes that a person's given name does not
+    change between lists: twins share surname and birth date, not the given name.
+    """
+    close = cll.Or(
+        cll.JaroWinklerLevel("given_key", 0.92),
+        cll.CustomLevel(_FIRST_LETTER_SLIP),
+    )
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_levels=[
+            cll.NullLevel("given_key"),
+            _prior(cll.CustomLevel("given_hangul_l = given_hangul_r", "same Hangul"), 0.45, 4e-4),
+            _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
+            _prior(cll.ExactMatchLevel("given_key"), 0.42, 0.001),
+            _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),
+            _prior(cll.ElseLevel(), 1e-4, 0.99),
+        ],
+    )
+
+
+def dob_comparison() -> cl.CustomComparison:
+    """Date of birth: exact, day and month swapped, one part off (a digit typo), different."""
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            cll.NullLevel("dob"),
+            _prior(cll.ExactMatchLevel("dob"), 0.86, 6e-5),
+            _prior(cll.CustomLevel(_DOB_SWAPPED, "day and month swapped"), 0.03, 1e-5),
+            _prior(cll.CustomLevel(_DOB_TWO_OF_THREE, "one part differs"), 0.06, 2e-3),
+            _prior(cll.ElseLevel(), 5e-4, 0.999),
+        ],
+    )
+
+
+def passport_comparison() -> cl.CustomComparison:
+    """Passport number: exact, one typo, different."""
+    return cl.CustomComparison(
+        output_column_name="passport_no",
+        comparison_levels=[
+            cll.NullLevel("passport"),
+            _prior(cll.ExactMatchLevel("passport"), 0.85, 0.00001),
+            _prior(cll.LevenshteinLevel("passport", 1), 0.1, 0.0001),
+            _prior(cll.ElseLevel(), 0.05, 0.99989),
+        ],
+    )
+
+
+def sex_comparison() -> cl.CustomComparison:
+    """Sex: same or different."""
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            _prior(cll.ExactMatchLevel("sex"), 0.98, 0.5),
+            _prior(cll.ElseLevel(), 0.02, 0.5),
+        ],
+    )
+
+
+def prediction_blocking_rules() -> list[Any]:
+    """Candidate pairs: each rule tolerates an error in the fields it does not use."""
+    return [
+        block_on("family_key", "dob"),
+        block_on("given_key", "dob"),
+        block_on("passport"),
+        block_on("family_key", "given_key", "birth_year"),
+        block_on("family_key", "given_key", "birth_month_day"),
+    ]
+
+
+def settings() -> SettingsCreator:
+    """The untrained model with its prior parameters."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            family_comparison(),
+            given_comparison(),
+            dob_comparison(),
+            passport_comparison(),
+            sex_comparison(),
+        ],
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        probability_two_random_records_match=0.0001,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def estimate_prior_match_rate(linker: Linker, record_count: int) -> None:
+    """Probability that two random records match, from near-certain deterministic rules."""
+    rules = [block_on("family_key", "given_key", "dob"), block_on("passport", "dob")]
+    try:
+        linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
+    except ValueError:  # more exact matches than the recall allows: a file of duplicates
+        logging.getLogger(__name__).info("deterministic rules over-matched; rate clamped")
+    model = linker._settings_obj
+    pairs = max(record_count * (record_count - 1) / 2, 1.0)
+    rate = model._probability_two_random_records_match
+    model._probability_two_random_records_match = min(max(rate, 1 / pairs), 0.5)
+
+
+def train(linker: Linker, record_count: int) -> None:
+    """Estimate parameters from the data: u by random sampling, m by EM (no labels)."""
+    estimate_prior_match_rate(linker, record_count)
+    if record_count < MIN_RECORDS_TO_TRAIN:
+        return
+    training = linker.training
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
+    for rule in (block_on("dob"), block_on("family_key", "given_key")):
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+        )

@@ -1,0 +1,139 @@
+"""A person's name fields -> comparable keys, with swapped and merged fields detected.
+
+Input is what a list says: `family_name`, `given_name` (usually Latin, in any
+romanisation, sometimes Hangul) and `name_native` (Hangul or hanja, whole name).
+Output is a `PersonName`: phonetic keys for the family and the given name, and
+the Hangul spelling where the native script gives it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from muster.linkage.hangul import compose, despace, hangul_only, south_form
+from muster.linkage.hanja_readings import contains_han, read_given_name, read_surname
+from muster.linkage.phonetic import hangul_key, latin_key
+from muster.linkage.surnames import (
+    surname_for_hangul,
+    surname_rank,
+    surnames_for_latin,
+    two_syllable_surnames,
+)
+
+_TOKENS = re.compile(r"[\s,;]+")
+# Two-syllable surnames whose second syllable often starts a given name (선+우진, 서+문수):
+# a three-character name starting so is read with a one-syllable surname unless told.
+_AMBIGUOUS_PREFIXES = frozenset({"선우", "서문", "鮮于", "西門"})
+
+
+_CACHE = 1 << 18
+_ANY_HANGUL = re.compile(r"[가-힣]")
+
+
+@lru_cache(maxsize=_CACHE)
+def is_native(text: str) -> bool:
+    """True if the text is written in Hangul or hanja."""
+    return contains_han(text) or _ANY_HANGUL.search(compose(text)) is not None
+
+
+@lru_cache(maxsize=_CACHE)
+def to_hangul(text: str, surname: bool) -> str:
+    """Hangul (South reading) of a Hangul/hanja name part; empty if it has neither."""
+    word = despace(compose(text))
+    if contains_han(word):
+        word = read_surname(word).south if surname else read_given_name(word).south
+    word = hangul_only(word)
+    return south_form(word) if word else ""
+
+
+def is_surname(token: str) -> bool:
+    """True if the token is a known surname in Hangul, hanja or a Latin spelling."""
+    return surname_rank(despace(compose(token))) is not None
+
+
+def _surname_cuts(word: str) -> tuple[int, int | None]:
+    """Leading characters of a whole native name that are the surname: (usual, other)."""
+    if len(word) < 3 or word[:2] not in two_syllable_surnames():
+        return 1, None
+    if len(word) >= 4 or not is_surname(word[0]):
+        return 2, None
+    return (1, 2) if word[:2] in _AMBIGUOUS_PREFIXES else (2, 1)
+
+
+@lru_cache(maxsize=_CACHE)
+def native_splits(text: str) -> tuple[tuple[str, str], tuple[str, str] | None] | None:
+    """Hangul (family, given) of a whole native name, and the other reading if ambiguous."""
+    tokens = [t for t in _TOKENS.split(compose(text).strip()) if t]
+    if not tokens or not is_native(text):
+        return None
+    if len(tokens) > 1:
+        if is_surname(tokens[-1]) and not is_surname(tokens[0]):
+            tokens = [tokens[-1], *tokens[:-1]]
+        return (to_hangul(tokens[0], True), to_hangul("".join(tokens[1:]), False)), None
+    word = tokens[0]
+    if len(word) == 1:
+        only = (to_hangul(word, True), "") if is_surname(word) else ("", to_hangul(word, False))
+        return only, None
+    usual, other = _surname_cuts(word)
+    first = (to_hangul(word[:usual], True), to_hangul(word[usual:], False))
+    second = (to_hangul(word[:other], True), to_hangul(word[other:], False)) if other else None
+    return first, second
+
+
+def split_native(text: str, latin_family: str = "") -> tuple[str, str] | None:
+    """Split a whole native name into Hangul (family, given); None if it is not native.
+
+    A Latin family name, when given, settles 선우진 (선우 + 진, or 선 + 우진).
+    """
+    splits = native_splits(text)
+    if splits is None:
+        return None
+    usual, other = splits
+    if other and latin_family and family_key_of(latin_family) == hangul_key(other[0]):
+        return other
+    return usual
+
+
+def split_whole(text: str) -> tuple[str, str]:
+    """Split a whole Latin name in one field into (family, given)."""
+    if "," in text:
+        family, _, given = text.partition(",")
+        return family.strip(), given.strip()
+    tokens = [t for t in _TOKENS.split(text) if t]
+    if len(tokens) < 2:
+        return "", text.strip()
+    if not is_surname(tokens[0]) and is_surname(tokens[-1]):
+        return tokens[-1], " ".join(tokens[:-1])
+    return tokens[0], " ".join(tokens[1:])
+
+
+@lru_cache(maxsize=_CACHE)
+def family_key_of(text: str) -> str | None:
+    """Phonetic key of a surname in any script ("Park", "Pak", "朴", "박" -> PAK)."""
+    if not text.strip():
+        return None
+    if is_native(text):
+        return hangul_key(to_hangul(text, True)) or None
+    rows = surnames_for_latin(text)
+    return hangul_key(rows[0].south) if rows else latin_key(text) or None
+
+
+@lru_cache(maxsize=_CACHE)
+def given_key_of(text: str) -> str | None:
+    """Phonetic key of a given name in any script ("Ch'ŏl-su", "Cheolsu", "哲洙" -> COLSO)."""
+    if not text.strip():
+        return None
+    if is_native(text):
+        return hangul_key(to_hangul(text, False)) or None
+    return latin_key(text) or None
+
+
+@lru_cache(maxsize=_CACHE)
+def latin_surname_hangul(text: str) -> str | None:
+    """Hangul of a Latin surname if the spelling stands for exactly one surname."""
+    if is_native(text):
+        row = surname_for_hangul(to_hangul(text, True))
+        return row.south if row else to_hangul(text, True) or None
+    rows = surnames_for_latin(text)
+    return rows[0].south if len(rows) == 1 else None

@@ -1,0 +1,83 @@
+"""Formula-injection-safe cells for every CSV and XLSX file Muster writes.
+
+A spreadsheet program treats text beginning with =, +, -, @, tab or carriage return as a
+formula. Such text gets a leading apostrophe, and XLSX cells are always written as strings,
+never as formulas. Intake removes that apostrophe again when such a file comes back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+Cell = str | int | float | bool | date | datetime | None
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def safe_cell(value: Cell) -> Cell:
+    """Neutralise a string a spreadsheet would run as a formula; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(safe_cell(value))
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """CSV (RFC 4180, CRLF) in UTF-8 with BOM so Excel shows Hangul; every cell made safe."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_text(name) for name in header])
+    writer.writerows([_text(value) for value in row] for row in rows)
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx_row(
+    sheet: Worksheet, row: int, values: Sequence[Cell], formats: Mapping[str, Any] | None = None
+) -> None:
+    """Write one row with explicit cell types: strings stay strings (never formulas)."""
+    formats = formats or {}
+    for column, value in enumerate(values):
+        if value is None:
+            sheet.write_blank(row, column, None, formats.get("blank"))
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, column, value)
+        elif isinstance(value, date | datetime):
+            sheet.write_string(row, column, value.isoformat(), formats.get("text"))
+        else:
+            sheet.write_string(row, column, str(safe_cell(value)), formats.get("text"))
+
+
+def write_xlsx(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
+    """A workbook with one safe sheet per (name -> header, rows), header row in bold."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    bold = workbook.add_format({"bold": True})
+    for name, (header, rows) in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        for column, title in enumerate(header):
+            sheet.write_string(0, column, str(safe_cell(title)), bold)
+        for number, values in enumerate(rows, start=1):
+            write_xlsx_row(sheet, number, values)
+    workbook.close()
+    return buffer.getvalue()

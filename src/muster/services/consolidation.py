@@ -1,0 +1,206 @@
+"""Use case: consolidate a call's accepted lists under a unit into one deduplicated report."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from muster.domain.calls import Call
+from muster.domain.categories import Catalogue
+from muster.domain.completeness import completeness
+from muster.domain.consolidation import (
+    ConsolidatedPerson,
+    ConsolidatedReport,
+    SourceEntry,
+    build_report,
+    merge_cluster,
+)
+from muster.domain.errors import DomainError
+from muster.domain.submissions import Entry
+from muster.domain.units import UnitKind, UnitTree
+from muster.domain.users import Permission, User, require_permission, require_scope
+from muster.linkage.link import LinkResult, ReviewDecision, link_records
+from muster.store.tables import ConsolidationRow
+from muster.store.uow import UnitOfWork
+
+LINK_COLUMNS = ("family_name", "given_name", "name_native", "date_of_birth", "sex", "passport_no")
+Linker = Callable[[pl.DataFrame, Sequence[ReviewDecision]], LinkResult]
+
+
+def duckdb_linker(frame: pl.DataFrame, decisions: Sequence[ReviewDecision]) -> LinkResult:
+    """Link with Splink on DuckDB, the default engine."""
+    return link_records(frame, engine="duckdb", decisions=decisions)
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    """The merged persons of a consolidation run and where it was saved."""
+
+    id: int
+    call: Call
+    unit_code: str
+    persons: list[ConsolidatedPerson]
+    review_pairs: list[dict[str, object]]
+    entries: int
+
+
+def record_id(unit_code: str, entry: Entry, taken: set[str]) -> str:
+    """A record id stable across versions while the person's details stay the same."""
+    basis = "|".join(str(getattr(entry, c) or "") for c in ("person_id", *LINK_COLUMNS))
+    digest = hashlib.sha256(f"{unit_code}|{basis}".encode()).hexdigest()[:12]
+    candidate, n = f"{unit_code}:{digest}", 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{unit_code}:{digest}#{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def accepted_sources(
+    uow: UnitOfWork, call: Call, tree: UnitTree, unit_code: str
+) -> list[SourceEntry]:
+    """Every entry of the accepted (or forwarded) workplace lists under a unit."""
+    workplaces = [u.code for u in tree.subtree(unit_code) if u.kind is UnitKind.WORKPLACE]
+    assert call.id is not None
+    taken: set[str] = set()
+    sources: list[SourceEntry] = []
+    for code, (version, entries) in sorted(
+        uow.submissions.accepted_entries(call.id, workplaces).items()
+    ):
+        for entry in entries:
+            rid = record_id(code, entry, taken)
+            sources.append(SourceEntry(rid, code, version.number, version.created_at, entry))
+    return sources
+
+
+def link_frame(sources: Sequence[SourceEntry]) -> pl.DataFrame:
+    """SPEC §5 link input for the sources."""
+    return pl.DataFrame(
+        {
+            "record_id": [s.record_id for s in sources],
+            **{c: [_text(getattr(s.entry, c)) for s in sources] for c in LINK_COLUMNS},
+        },
+        schema={"record_id": pl.String, **dict.fromkeys(LINK_COLUMNS, pl.String)},
+    )
+
+
+def _text(value: object) -> str | None:
+    """Cell text for linkage (dates ISO)."""
+    return None if value is None else str(value)
+
+
+def registry_decisions(sources: Sequence[SourceEntry]) -> list[ReviewDecision]:
+    """Entries linked to the same registry person are the same person."""
+    by_person: dict[str, list[str]] = defaultdict(list)
+    for s in sources:
+        if s.entry.person_id:
+            by_person[s.entry.person_id].append(s.record_id)
+    return [ReviewDecision(ids[0], other, True) for ids in by_person.values() for other in ids[1:]]
+
+
+def consolidate(
+    uow: UnitOfWork,
+    actor: User,
+    catalogue: Catalogue,
+    *,
+    call_id: int,
+    unit_code: str,
+    now: datetime,
+    linker: Linker = duckdb_linker,
+) -> Consolidation:
+    """Merge the accepted lists under a unit into persons; saves the run and its model."""
+    require_permission(actor, Permission.REVIEW)
+    call = uow.calls.get(call_id)
+    tree = uow.units.tree()
+    require_scope(actor, tree, unit_code)
+    if tree.get(unit_code).kind is UnitKind.WORKPLACE:
+        raise DomainError(
+            "consolidation is for a consulate, mission or headquarters, not a workplace"
+        )
+    sources = accepted_sources(uow, call, tree, unit_code)
+    clusters, pairs, model = _cluster(uow, call_id, sources, linker)
+    held = uow.holds.held()
+    persons = [merge_cluster(cid, members, catalogue, held) for cid, members in clusters.items()]
+    row = ConsolidationRow(
+        call_id=call_id,
+        unit_code=unit_code,
+        created_at=now,
+        created_by=actor.name,
+        entries=len(sources),
+        persons=len(persons),
+        model=model,
+        review_pairs=pairs,
+    )
+    consolidation_id = uow.consolidations.add(row)
+    uow.audit.record(
+        actor.name,
+        "consolidate",
+        "consolidation",
+        str(consolidation_id),
+        None,
+        {"call": call_id, "unit": unit_code, "entries": len(sources), "persons": len(persons)},
+    )
+    uow.commit()
+    return Consolidation(consolidation_id, call, unit_code, persons, pairs, len(sources))
+
+
+def _cluster(
+    uow: UnitOfWork, call_id: int, sources: list[SourceEntry], linker: Linker
+) -> tuple[dict[str, list[SourceEntry]], list[dict[str, object]], dict[str, object]]:
+    """Cluster the sources (reapplying reviewers' decisions); also grey pairs and the model."""
+    if len(sources) < 2:
+        return {s.record_id: [s] for s in sources}, [], {}
+    decisions = registry_decisions(sources) + [
+        ReviewDecision(a, b, same) for a, b, same in uow.consolidations.decisions(call_id)
+    ]
+    result = linker(link_frame(sources), decisions)
+    by_id = {s.record_id: s for s in sources}
+    clusters: dict[str, list[SourceEntry]] = defaultdict(list)
+    for rid, cid in result.clusters.select("record_id", "cluster_id").iter_rows():
+        clusters[str(cid)].append(by_id[str(rid)])
+    pairs = [dict(r) for r in result.review_pairs.to_dicts()]
+    return dict(clusters), pairs, dict(result.settings)
+
+
+def consolidated_report(
+    uow: UnitOfWork, actor: User, catalogue: Catalogue, consolidation: Consolidation, now: datetime
+) -> ConsolidatedReport:
+    """The sectioned report of a consolidation, as the actor may see it."""
+    tree = uow.units.tree()
+    call = consolidation.call
+    assert call.id is not None
+    submissions = uow.submissions.load_all(call.id)
+    rows = [
+        r
+        for r in completeness(call, tree, submissions, actor)
+        if tree.is_within(r.unit, consolidation.unit_code)
+    ]
+    return build_report(
+        call, consolidation.unit_code, tree, consolidation.persons, catalogue, actor, rows, now
+    )
+
+
+def decide_match(
+    uow: UnitOfWork, actor: User, *, call_id: int, left: str, right: str, same: bool, now: datetime
+) -> None:
+    """Record a reviewer's ruling on a grey-zone pair; it is reapplied on every later run."""
+    require_permission(actor, Permission.REVIEW)
+    tree = uow.units.tree()
+    uow.calls.get(call_id)
+    for rid in (left, right):
+        require_scope(actor, tree, rid.split(":", 1)[0])
+    uow.consolidations.decide(call_id, left, right, same, actor.name, now)
+    uow.audit.record(
+        actor.name,
+        "confirm_match" if same else "split_match",
+        "match",
+        f"{left}~{right}",
+        None,
+        {"call": call_id, "same": same},
+    )
+    uow.commit()

@@ -1,0 +1,146 @@
+"""Use cases for rotation data: host policies, routes, quarantine capacity, the replacement pool."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from muster.domain.errors import DomainError, NotFound
+from muster.domain.users import Permission, User, require_permission
+from muster.intake import ReplacementRecord
+from muster.store.tables import ReplacementRow, RouteRow
+from muster.store.uow import UnitOfWork
+
+ROTATIONS = ("paired", "free")
+ROUTE_MODES = ("bridge", "rail", "road", "flight", "sea", "other")
+
+
+def _require_planner(actor: User) -> None:
+    """Rotation data is headquarters' business: it needs the `plan` permission."""
+    require_permission(actor, Permission.PLAN)
+
+
+def set_host(
+    uow: UnitOfWork, actor: User, host_id: str, rotation: str, stay_policy: str | None
+) -> None:
+    """Set a host country's rotation (`paired` or `free`) and stay policy."""
+    _require_planner(actor)
+    if rotation not in ROTATIONS:
+        raise DomainError(f"--rotation {rotation!r}: expected paired or free")
+    known = {u.host_country for u in uow.units.tree() if u.host_country}
+    if host_id not in known:
+        raise NotFound(f"no unit has host country {host_id!r}; known: {', '.join(sorted(known))}")
+    before = uow.rotation.save_host(host_id, rotation, stay_policy)
+    after = {"rotation": rotation, "stay_policy": stay_policy}
+    uow.audit.record(actor.name, "set_host", "host", host_id, before, after)
+    uow.commit()
+
+
+def add_route(
+    uow: UnitOfWork,
+    actor: User,
+    *,
+    route_id: str,
+    host: str,
+    mode: str,
+    open_from: date | None,
+    open_until: date | None,
+    seats_home: int,
+    seats_out: int,
+) -> None:
+    """Add a route for a host (its policy must be set first)."""
+    _require_planner(actor)
+    if uow.rotation.host(host) is None:
+        raise NotFound(f"host {host!r} has no policy yet; run `muster host set {host} ...` first")
+    if uow.rotation.route(route_id) is not None:
+        raise DomainError(f"route {route_id!r} already exists; use `muster route open|close`")
+    if mode not in ROUTE_MODES:
+        raise DomainError(f"--mode {mode!r}: expected one of {', '.join(ROUTE_MODES)}")
+    if seats_home < 0 or seats_out < 0:
+        raise DomainError("seats per day cannot be negative")
+    _check_window(open_from, open_until)
+    row = RouteRow(
+        id=route_id,
+        host=host,
+        mode=mode,
+        open_from=open_from,
+        open_until=open_until,
+        seats_home=seats_home,
+        seats_out=seats_out,
+    )
+    uow.rotation.add_route(row)
+    uow.audit.record(actor.name, "add_route", "route", route_id, None, _route_values(row))
+    uow.commit()
+
+
+def set_route_window(
+    uow: UnitOfWork, actor: User, route_id: str, open_from: date | None, open_until: date | None
+) -> None:
+    """Open a route from a date (optionally until a last open day), or close it (both None)."""
+    _require_planner(actor)
+    row = uow.rotation.route(route_id)
+    if row is None:
+        raise NotFound(f"no route {route_id!r}")
+    _check_window(open_from, open_until)
+    before = _route_values(row)
+    uow.rotation.set_route_dates(row, open_from, open_until)
+    uow.audit.record(actor.name, "set_route_window", "route", route_id, before, _route_values(row))
+    uow.commit()
+
+
+def _check_window(open_from: date | None, open_until: date | None) -> None:
+    """A window's last open day cannot come before its first."""
+    if open_from and open_until and open_until < open_from:
+        raise DomainError(f"open until {open_until} is before open from {open_from}")
+
+
+def _route_values(row: RouteRow) -> dict[str, object]:
+    """A route's values for the audit log."""
+    return {
+        "host": row.host,
+        "mode": row.mode,
+        "open_from": row.open_from,
+        "open_until": row.open_until,
+        "seats_home": row.seats_home,
+        "seats_out": row.seats_out,
+    }
+
+
+def set_quarantine(uow: UnitOfWork, actor: User, beds: int, days: int) -> None:
+    """Set quarantine capacity at home: beds, and days each arrival holds one."""
+    _require_planner(actor)
+    if beds < 0 or days < 1:
+        raise DomainError("quarantine needs beds >= 0 and days >= 1")
+    before = uow.rotation.set_quarantine(beds, days)
+    uow.audit.record(
+        actor.name, "set_quarantine", "quarantine", "home", before, {"beds": beds, "days": days}
+    )
+    uow.commit()
+
+
+def import_replacements(uow: UnitOfWork, actor: User, records: Sequence[ReplacementRecord]) -> int:
+    """Load or update the replacement pool (all or nothing)."""
+    _require_planner(actor)
+    for r in records:
+        row = ReplacementRow(
+            replacement_id=r.replacement_id,
+            family_name=r.family_name,
+            given_name=r.given_name,
+            name_native=r.name_native,
+            date_of_birth=r.date_of_birth,
+            sex=r.sex,
+            trades=list(r.trades),
+            hosts=list(r.hosts),
+            ready=r.ready,
+        )
+        uow.rotation.save_replacement(row)
+        uow.audit.record(
+            actor.name,
+            "import_replacement",
+            "replacement",
+            r.replacement_id,
+            None,
+            {"trades": list(r.trades), "hosts": list(r.hosts), "ready": r.ready},
+        )
+    uow.commit()
+    return len(records)

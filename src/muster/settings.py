@@ -1,0 +1,35 @@
+"""Settings from the environment (MUSTER_*): database URL, data folder, limits, secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from muster.store.db import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one deployment of Muster."""
+
+    model_config = SettingsConfigDict(env_prefix="MUSTER_", extra="ignore")
+
+    database_url: str = DEFAULT_URL
+    data_dir: Path | None = None
+    categories_file: Path | None = None
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_uncompressed_bytes: int = 500 * 1024 * 1024
+    max_cell_chars: int = 32_767
+    max_rows: int = 2_000_000
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+
+    def archive_dir(self) -> Path:
+        """Where received files are kept: MUSTER_DATA_DIR, else beside the SQLite file."""
+        if self.data_dir is not None:
+            return self.data_dir
+        url = self.database_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            db_file = Path(url.removeprefix("sqlite:///"))
+            return db_file.parent / f"{db_file.stem}-files"
+        return Path("muster-files")

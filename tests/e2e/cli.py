@@ -1,0 +1,35 @@
+"""Run the real `muster` command in a subprocess, the way a user does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+MUSTER = str(Path(sys.executable).with_name("muster"))
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command printed and how it exited."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str, db: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
+    """Run `muster --db DB ARGS...` and capture everything."""
+    environment = {**os.environ, "MUSTER_DATA_DIR": str(cwd / "files"), **(env or {})}
+    proc = subprocess.run(
+        [MUSTER, "--db", db, *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -1,0 +1,207 @@
+"""The whole loop through the command line: import, issue, submit, review, forward, status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli import run
+from tests.integration.conftest import PEOPLE_CSV, UNITS_CSV
+
+HEADER = (
+    "person_id,family_name,given_name,name_native,date_of_birth,sex,passport_no,"
+    "category,since,fit_to_travel,wants_to_return,note\n"
+)
+
+
+@pytest.fixture
+def world(tmp_path: Path, db_url: str) -> tuple[Path, str]:
+    """An initialised database (SQLite and PostgreSQL) with units, people and users."""
+    return _world(tmp_path, db_url)
+
+
+@pytest.fixture
+def sqlite_world(tmp_path: Path) -> tuple[Path, str]:
+    """The same world on SQLite only, for the refusal tests (each CLI start costs seconds)."""
+    return _world(tmp_path, f"sqlite:///{tmp_path / 'muster.db'}")
+
+
+def _world(tmp_path: Path, db_url: str) -> tuple[Path, str]:
+    """Write the files, initialise the database, import, add users."""
+    (tmp_path / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
+    (tmp_path / "people.csv").write_text(PEOPLE_CSV, encoding="utf-8")
+    assert run("init", db=db_url, cwd=tmp_path).code == 0
+    assert run("import", "units", "units.csv", db=db_url, cwd=tmp_path).out == "imported 7 units\n"
+    assert run("import", "people", "people.csv", db=db_url, cwd=tmp_path).code == 0
+    for name, unit, perms in [
+        ("north", "C1", ["submit", "review"]),
+        ("w3", "W3", ["submit"]),
+        ("mission", "M1", ["review"]),
+    ]:
+        args = [a for p in perms for a in ("--permission", p)]
+        assert (
+            run("user", "add", "--name", name, "--unit", unit, *args, db=db_url, cwd=tmp_path).code
+            == 0
+        )
+    return tmp_path, db_url
+
+
+def _issue(path: Path, db: str) -> str:
+    result = run(
+        "call",
+        "issue",
+        "--by",
+        "HQ",
+        "--scope",
+        "HQ",
+        "--categories",
+        "illness,stranded_trip",
+        "--due",
+        "2099-07-24T18:00:00+09:00",
+        "--due",
+        "workplace=2099-07-23T18:00:00+09:00",
+        "--title",
+        "July call",
+        db=db,
+        cwd=path,
+    )
+    assert result.code == 0, result.err
+    assert result.out.strip().isdigit()
+    return result.out.strip()
+
+
+def test_whole_loop(world: tuple[Path, str]) -> None:
+    path, db = world
+    call = _issue(path, db)
+    (path / "w1.csv").write_text(
+        HEADER + "P1,Kim,Chol Su,김철수,1985-03-14,M,M1234567,illness,2021-07-01,no,yes,\n",
+        encoding="utf-8",
+    )
+    (path / "w3.csv").write_text(
+        HEADER + "P3,Pak,Myong Nam,박명남,1979-01-30,M,,stranded_trip,,yes,yes,\n"
+        ",Ri,Yong Hui,리영희,1990-11-02,F,,stranded_trip,,yes,unknown,\n",
+        encoding="utf-8",
+    )
+    submitted = run("submit", "--call", call, "--unit", "W1", "w1.csv", db=db, cwd=path)
+    assert submitted.code == 0, submitted.err
+    assert "accepted 1 entries as version 1" in submitted.out
+    assert (
+        run("--as", "w3", "submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path).code
+        == 0
+    )
+    returned = run(
+        "--as",
+        "north",
+        "review",
+        "--call",
+        call,
+        "--unit",
+        "W1",
+        "--return",
+        "add the since date",
+        db=db,
+        cwd=path,
+    )
+    assert returned.out.strip() == "W1: returned"
+    assert run("submit", "--call", call, "--unit", "W1", "w1.csv", db=db, cwd=path).code == 0
+    assert (
+        run(
+            "--as", "north", "review", "--call", call, "--unit", "W1", "--accept", db=db, cwd=path
+        ).code
+        == 0
+    )
+    fwd = run("--as", "north", "forward", "--call", call, "--unit", "C1", db=db, cwd=path)
+    assert fwd.code == 0, fwd.err
+    status = run("status", "--call", call, "--format", "json", db=db, cwd=path)
+    rows = {r["unit"]: r for r in json.loads(status.out)}
+    assert rows["W1"]["state"] == "forwarded"
+    assert rows["W1"]["timeliness"] == "on_time"
+    assert rows["W3"]["entries"] == 2
+    assert rows["W2"]["timeliness"] == "missing"
+    assert set(rows["W1"]) >= {"unit", "kind", "state", "submitted_at", "timeliness", "entries"}
+    csv_out = run("status", "--call", call, "--format", "csv", db=db, cwd=path)
+    assert csv_out.out.lstrip("\ufeff").startswith("unit,name,kind")
+    table = run("status", "--call", call, db=db, cwd=path)
+    assert "W2" in table.out and "missing" in table.out
+
+
+def test_scope_refusal_exits_1(sqlite_world: tuple[Path, str]) -> None:
+    path, db = sqlite_world
+    call = _issue(path, db)
+    (path / "w3.csv").write_text(
+        HEADER + "P3,Pak,Myong Nam,박명남,1979-01-30,M,,stranded_trip,,yes,yes,\n",
+        encoding="utf-8",
+    )
+    refused = run(
+        "--as", "north", "submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path
+    )
+    assert refused.code == 1
+    assert "outside their unit's subtree" in refused.err
+    assert "Traceback" not in refused.err
+    assert run("submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path).code == 0
+    for args in (
+        ["review", "--call", call, "--unit", "W3", "--accept"],
+        ["forward", "--call", call, "--unit", "C2"],
+        ["submissions", "show", "--call", call, "--unit", "W3"],
+    ):
+        result = run("--as", "north", *args, db=db, cwd=path)
+        assert result.code == 1, args
+        assert "outside their unit's subtree" in result.err
+
+
+def test_bad_row_is_named_and_nothing_changes(sqlite_world: tuple[Path, str]) -> None:
+    path, db = sqlite_world
+    call = _issue(path, db)
+    (path / "bad.csv").write_text(
+        HEADER + "P1,Kim,Chol Su,김철수,1985-03-14,M,,illness,,no,yes,\n"
+        "P2,Ri,Yong Hui,리영희,1990-11-02,F,,detention,,perhaps,yes,\n",
+        encoding="utf-8",
+    )
+    result = run("submit", "--call", call, "--unit", "W1", "bad.csv", db=db, cwd=path)
+    assert result.code == 1
+    assert "row 3" in result.err and "category" in result.err and "detention" in result.err
+    assert "fit_to_travel" in result.err and "perhaps" in result.err
+    status = json.loads(run("status", "--call", call, "--format", "json", db=db, cwd=path).out)
+    assert next(r for r in status if r["unit"] == "W1")["state"] == "not_submitted"
+
+
+def test_bad_units_file_exits_1_and_names_the_row(sqlite_world: tuple[Path, str]) -> None:
+    path, db = sqlite_world
+    (path / "more.csv").write_text(
+        "code,name,kind,parent_code,host_country,region,workplace_type,slots\n"
+        "W5,Shop,workplace,C1,XA,North,shop,5\n",
+        encoding="utf-8",
+    )
+    result = run("import", "units", "more.csv", db=db, cwd=path)
+    assert result.code == 1
+    assert "row 2" in result.err and "workplace_type" in result.err and "shop" in result.err
+
+
+def test_usage_errors_exit_2(sqlite_world: tuple[Path, str]) -> None:
+    path, db = sqlite_world
+    assert run("status", db=db, cwd=path).code == 2
+    assert run("review", "--call", "1", "--unit", "W1", db=db, cwd=path).code == 2
+
+
+def test_no_disciplinary_commands_or_categories(sqlite_world: tuple[Path, str]) -> None:
+    path, db = sqlite_world
+    help_text = run("--help", db=db, cwd=path).out.lower()
+    for word in ("detention", "defect", "contact"):
+        assert word not in help_text
+    bad = run(
+        "call",
+        "issue",
+        "--by",
+        "HQ",
+        "--scope",
+        "HQ",
+        "--categories",
+        "defection",
+        "--due",
+        "2099-01-01",
+        db=db,
+        cwd=path,
+    )
+    assert bad.code == 1 and "unknown category 'defection'" in bad.err
