@@ -42,7 +42,7 @@ import psycopg
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine, insert
+from sqlalchemy import CursorResult, insert
 
 from muster.intake import Limits, ParsedList, read_list
 from muster.store.db import make_engine
@@ -61,14 +61,19 @@ LIST_COLUMNS = (
     "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
 )  # fmt: skip
 ENTRY_COLUMNS = ("version_id", "row", *LIST_COLUMNS)
-FAMILY = (("Kim", "김"), ("Ri", "리"), ("Pak", "박"), ("Choe", "최"), ("Jong", "정"), ("Kang", "강"),
-          ("Jo", "조"), ("Yun", "윤"), ("Jang", "장"), ("Rim", "림"), ("Han", "한"), ("O", "오"),
-          ("So", "서"), ("Sin", "신"), ("Kwon", "권"), ("Hwang", "황"), ("An", "안"), ("Song", "송"))  # fmt: skip
-SYLLABLES = (("Chol", "철"), ("Su", "수"), ("Yong", "영"), ("Hui", "희"), ("Myong", "명"),
-             ("Ok", "옥"), ("Song", "성"), ("Ho", "호"), ("Kwang", "광"), ("Il", "일"), ("Nam", "남"),
-             ("Hyok", "혁"), ("Mi", "미"), ("Sun", "순"), ("Jin", "진"), ("Gyong", "경"),
-             ("Chun", "춘"), ("Hwa", "화"), ("Dok", "덕"), ("Un", "은"), ("Hyang", "향"), ("Bok", "복"),
-             ("Jun", "준"), ("Hyon", "현"), ("Thae", "태"), ("Sang", "상"), ("Man", "만"))  # fmt: skip
+_LATIN_FAMILY = "Kim Ri Pak Choe Jong Kang Jo Yun Jang Rim Han O So Sin Kwon Hwang An Song"
+_LATIN_GIVEN = (
+    "Chol Su Yong Hui Myong Ok Song Ho Kwang Il Nam Hyok Mi Sun Jin Gyong Chun Hwa Dok Un "
+    "Hyang Bok Jun Hyon Thae Sang Man"
+)
+FAMILY = tuple(zip(_LATIN_FAMILY.split(" "), "김리박최정강조윤장림한오서신권황안송", strict=True))
+SYLLABLES = tuple(
+    zip(
+        _LATIN_GIVEN.split(" "),
+        "철수영희명옥성호광일남혁미순진경춘화덕은향복준현태상만",
+        strict=True,
+    )
+)
 NOTES = ("", "", "", "", "", "", "", "back injury, cannot lift", 'says "wants to go home"',
          "허리 부상으로 작업 불가", "폐렴 치료 중\n재검사 예정")  # fmt: skip
 ANSWERS = ("yes", "no", "unknown", "", "YES")
@@ -104,7 +109,7 @@ def generate(rows: int, seed: int = 1) -> bytes:
     previous: list[str] = []
     for number in range(rows):
         if previous and rng.random() < 0.01:
-            row = previous[:7] + [rng.choice(CATEGORIES), "", "unknown", "yes", "listed again"]
+            row = [*previous[:7], rng.choice(CATEGORIES), "", "unknown", "yes", "listed again"]
         else:
             family, native_family = rng.choice(FAMILY)
             given = rng.sample(SYLLABLES, 2)
@@ -117,7 +122,9 @@ def generate(rows: int, seed: int = 1) -> bytes:
                 rng.choice("MF"),
                 f"{rng.randrange(10**8, 10**9)}",
                 rng.choice(CATEGORIES),
-                (since + timedelta(days=rng.randrange(200))).isoformat() if rng.random() < 0.8 else "",
+                (since + timedelta(days=rng.randrange(200))).isoformat()
+                if rng.random() < 0.8
+                else "",
                 rng.choice(ANSWERS),
                 rng.choice(ANSWERS),
                 rng.choice(NOTES),
@@ -157,17 +164,24 @@ def prepare(url: str) -> int:
     now = datetime(2021, 7, 24, tzinfo=UTC)
     with engine.begin() as conn:
         conn.execute(insert(UnitRow).values(code="W001", name="Bench workplace", kind="workplace"))
-        call = conn.execute(insert(CallRow).values(
+        call = _key(conn.execute(insert(CallRow).values(
             title="bench", issued_by="W001", scope="W001", categories=list(CATEGORIES),
             due_workplace=now, due_consulate=now, due_mission=now, issued_at=now,
-            issued_by_user="bench")).inserted_primary_key[0]  # fmt: skip
-        submission = conn.execute(insert(SubmissionRow).values(
-            call_id=call, unit_code="W001", created_at=now)).inserted_primary_key[0]  # fmt: skip
-        version = conn.execute(insert(SubmissionVersionRow).values(
+            issued_by_user="bench")))  # fmt: skip
+        submission = _key(conn.execute(insert(SubmissionRow).values(
+            call_id=call, unit_code="W001", created_at=now)))  # fmt: skip
+        version = _key(conn.execute(insert(SubmissionVersionRow).values(
             submission_id=submission, number=1, created_at=now, created_by="bench",
-            entry_count=0)).inserted_primary_key[0]  # fmt: skip
+            entry_count=0)))  # fmt: skip
     engine.dispose()
-    return int(version)
+    return version
+
+
+def _key(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT made."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def count_and_clear(url: str) -> int:
@@ -193,7 +207,9 @@ def _sqlite_connect(url: str) -> sqlite3.Connection:
 
 def _insert_sql(placeholder: str) -> str:
     columns = ", ".join(f'"{c}"' for c in ENTRY_COLUMNS)
-    return f"INSERT INTO entries ({columns}) VALUES ({', '.join([placeholder] * len(ENTRY_COLUMNS))})"
+    return (
+        f"INSERT INTO entries ({columns}) VALUES ({', '.join([placeholder] * len(ENTRY_COLUMNS))})"
+    )
 
 
 # -- the two ways in ----------------------------------------------------------------------
@@ -263,8 +279,8 @@ def run_database(name: str, url: str, data: bytes, rows: int, progress: Progress
     version = prepare(url)
     progress.update(task, advance=1, description=f"{name}: bare load")
     if name == "sqlite":
-        parsed_rows = [(version, number, *record) for number, record in
-                       enumerate(csv.reader(io.StringIO(data.decode(), newline="")), start=1)][1:]  # fmt: skip
+        records = csv.reader(io.StringIO(data.decode(), newline=""))
+        parsed_rows = [(version, n, *record) for n, record in enumerate(records, start=1)][1:]
         bare, _ = timed(lambda: bare_sqlite(url, parsed_rows))
         del parsed_rows
     else:

@@ -145,7 +145,9 @@ def _replacements(rng: random.Random, size: Size) -> tuple[Replacement, ...]:
     out = []
     for j in range(size.replacements):
         trades = rng.sample(TRADES, rng.choice((1, 1, 2)))
-        hosts = rng.sample(paired, 1) if rng.random() < 0.7 else rng.sample([h for h, _ in HOSTS], 2)
+        hosts = (
+            rng.sample(paired, 1) if rng.random() < 0.7 else rng.sample([h for h, _ in HOSTS], 2)
+        )
         ready = rng.choice((0, 0, 14, 28, 42, 56, 70))
         out.append(Replacement(f"R{j:06d}", tuple(trades), tuple(hosts), _day(ready)))
     return tuple(out)
@@ -217,7 +219,7 @@ def record(rows: list[Row], command: str) -> None:
     header += "bound | obj/bound | greedy | obj/greedy | valid |"
     lines = ["## Planning", "", f"Command: `{command}`", "",
              f"Machine: {platform.machine()}, Python {platform.python_version()}, "
-             f"{date.today().isoformat()}; target: valid, obj/bound >= 0.99, under 60 s on 2 cores.",
+             f"{date.today().isoformat()}; target: valid, obj/bound >= 0.99, < 60 s on 2 cores.",
              "", header, "|" + "---|" * 12]  # fmt: skip
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
     section = "\n".join(lines) + "\n"
@@ -240,7 +242,7 @@ def main() -> None:
     console = Console(stderr=True)
     sizes = [SIZES[0]] if args.quick else [s for s in SIZES if args.size in (None, s.name)]
     rows = [run(size, args.time_limit, console) for size in sizes]
-    Console().print(table(rows))
+    Console(width=160).print(table(rows))
     if args.record:
         flags = " --quick" if args.quick else (f" --size {args.size}" if args.size else "")
         record(rows, f".venv/bin/python bench/planning.py{flags} --record")

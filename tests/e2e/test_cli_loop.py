@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run
+from tests.e2e.cli import Result, invoke, run
 from tests.integration.conftest import PEOPLE_CSV, UNITS_CSV
 
+Runner = Callable[..., Result]
 HEADER = (
     "person_id,family_name,given_name,name_native,date_of_birth,sex,passport_no,"
     "category,since,fit_to_travel,wants_to_return,note\n"
@@ -19,16 +21,16 @@ HEADER = (
 @pytest.fixture
 def world(tmp_path: Path, db_url: str) -> tuple[Path, str]:
     """An initialised database (SQLite and PostgreSQL) with units, people and users."""
-    return _world(tmp_path, db_url)
+    return _world(tmp_path, db_url, run)
 
 
 @pytest.fixture
 def sqlite_world(tmp_path: Path) -> tuple[Path, str]:
     """The same world on SQLite only, for the refusal tests (each CLI start costs seconds)."""
-    return _world(tmp_path, f"sqlite:///{tmp_path / 'muster.db'}")
+    return _world(tmp_path, f"sqlite:///{tmp_path / 'muster.db'}", invoke)
 
 
-def _world(tmp_path: Path, db_url: str) -> tuple[Path, str]:
+def _world(tmp_path: Path, db_url: str, run: Runner) -> tuple[Path, str]:
     """Write the files, initialise the database, import, add users."""
     (tmp_path / "units.csv").write_text(UNITS_CSV, encoding="utf-8")
     (tmp_path / "people.csv").write_text(PEOPLE_CSV, encoding="utf-8")
@@ -48,7 +50,7 @@ def _world(tmp_path: Path, db_url: str) -> tuple[Path, str]:
     return tmp_path, db_url
 
 
-def _issue(path: Path, db: str) -> str:
+def _issue(path: Path, db: str, run: Runner = run) -> str:
     result = run(
         "call",
         "issue",
@@ -129,41 +131,41 @@ def test_whole_loop(world: tuple[Path, str]) -> None:
 
 def test_scope_refusal_exits_1(sqlite_world: tuple[Path, str]) -> None:
     path, db = sqlite_world
-    call = _issue(path, db)
+    call = _issue(path, db, invoke)
     (path / "w3.csv").write_text(
         HEADER + "P3,Pak,Myong Nam,박명남,1979-01-30,M,,stranded_trip,,yes,yes,\n",
         encoding="utf-8",
     )
-    refused = run(
+    refused = invoke(
         "--as", "north", "submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path
     )
     assert refused.code == 1
     assert "outside their unit's subtree" in refused.err
     assert "Traceback" not in refused.err
-    assert run("submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path).code == 0
+    assert invoke("submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path).code == 0
     for args in (
         ["review", "--call", call, "--unit", "W3", "--accept"],
         ["forward", "--call", call, "--unit", "C2"],
         ["submissions", "show", "--call", call, "--unit", "W3"],
     ):
-        result = run("--as", "north", *args, db=db, cwd=path)
+        result = invoke("--as", "north", *args, db=db, cwd=path)
         assert result.code == 1, args
         assert "outside their unit's subtree" in result.err
 
 
 def test_bad_row_is_named_and_nothing_changes(sqlite_world: tuple[Path, str]) -> None:
     path, db = sqlite_world
-    call = _issue(path, db)
+    call = _issue(path, db, invoke)
     (path / "bad.csv").write_text(
         HEADER + "P1,Kim,Chol Su,김철수,1985-03-14,M,,illness,,no,yes,\n"
         "P2,Ri,Yong Hui,리영희,1990-11-02,F,,detention,,perhaps,yes,\n",
         encoding="utf-8",
     )
-    result = run("submit", "--call", call, "--unit", "W1", "bad.csv", db=db, cwd=path)
+    result = invoke("submit", "--call", call, "--unit", "W1", "bad.csv", db=db, cwd=path)
     assert result.code == 1
     assert "row 3" in result.err and "category" in result.err and "detention" in result.err
     assert "fit_to_travel" in result.err and "perhaps" in result.err
-    status = json.loads(run("status", "--call", call, "--format", "json", db=db, cwd=path).out)
+    status = json.loads(invoke("status", "--call", call, "--format", "json", db=db, cwd=path).out)
     assert next(r for r in status if r["unit"] == "W1")["state"] == "not_submitted"
 
 
@@ -174,23 +176,23 @@ def test_bad_units_file_exits_1_and_names_the_row(sqlite_world: tuple[Path, str]
         "W5,Shop,workplace,C1,XA,North,shop,5\n",
         encoding="utf-8",
     )
-    result = run("import", "units", "more.csv", db=db, cwd=path)
+    result = invoke("import", "units", "more.csv", db=db, cwd=path)
     assert result.code == 1
     assert "row 2" in result.err and "workplace_type" in result.err and "shop" in result.err
 
 
 def test_usage_errors_exit_2(sqlite_world: tuple[Path, str]) -> None:
     path, db = sqlite_world
-    assert run("status", db=db, cwd=path).code == 2
-    assert run("review", "--call", "1", "--unit", "W1", db=db, cwd=path).code == 2
+    assert invoke("status", db=db, cwd=path).code == 2
+    assert invoke("review", "--call", "1", "--unit", "W1", db=db, cwd=path).code == 2
 
 
 def test_no_disciplinary_commands_or_categories(sqlite_world: tuple[Path, str]) -> None:
     path, db = sqlite_world
-    help_text = run("--help", db=db, cwd=path).out.lower()
+    help_text = invoke("--help", db=db, cwd=path).out.lower()
     for word in ("detention", "defect", "contact"):
         assert word not in help_text
-    bad = run(
+    bad = invoke(
         "call",
         "issue",
         "--by",

@@ -1,4 +1,8 @@
-"""`muster plan SCENARIO.json` run as a real process: output, files and exit codes 0/1/2."""
+"""`muster plan SCENARIO.json`: output, files and exit codes 0/1/2.
+
+One test per exit code runs the installed `muster` as a real process; the other cases use
+Typer's runner in-process (starting the whole CLI is slow on a loaded 2-core machine).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from muster.cli import app
 from muster.planning import check_plan, load_scenario, plan_from_json
 
 SCENARIO: dict[str, Any] = {
@@ -75,10 +81,14 @@ def test_plan_to_stdout_is_valid_json_and_passes_the_checker(scenario_file: Path
     assert "plan optimal" in done.stderr
 
 
+def in_process(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
 def test_plan_to_file(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    done = run("plan", str(scenario_file), "--out", str(out))
-    assert done.returncode == 0, done.stderr
+    done = in_process("plan", str(scenario_file), "--out", str(out))
+    assert done.exit_code == 0, done.stderr
     assert done.stdout == ""
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data) == {"status", "objective", "bound", "moves", "unscheduled"}
@@ -101,12 +111,16 @@ def test_bad_scenario_is_rejected_with_the_field_named(tmp_path: Path) -> None:
 def test_unreadable_json_exits_1(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"start": ', encoding="utf-8")
-    done = run("plan", str(path))
-    assert done.returncode == 1
+    done = in_process("plan", str(path))
+    assert done.exit_code == 1
     assert "invalid JSON" in done.stderr
+    assert in_process("plan", str(tmp_path / "missing.json")).exit_code == 1
 
 
 def test_usage_errors_exit_2(scenario_file: Path) -> None:
-    assert run("plan").returncode == 2
-    assert run("plan", str(scenario_file), "--time-limit", "soon").returncode == 2
-    assert run("plan", str(scenario_file), "--bogus").returncode == 2
+    done = run("plan")
+    assert done.returncode == 2
+    assert "Missing argument" in done.stderr
+    assert in_process("plan", str(scenario_file), "--time-limit", "soon").exit_code == 2
+    assert in_process("plan", str(scenario_file), "--time-limit", "0").exit_code == 2
+    assert in_process("plan", str(scenario_file), "--bogus").exit_code == 2

@@ -1,7 +1,85 @@
-"""CLI commands for linkage (registered on the shared app)."""
+"""`muster link INPUT --out OUTPUT [--engine duckdb|spark]` (SPEC §7, formats in §5)."""
 
 from __future__ import annotations
 
-from muster.cli.app import app
+import enum
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
 
-__all__ = ["app"]
+import typer
+from rich.console import Console
+
+from muster.cli.app import app, refuse
+from muster.linkage.engines import EngineUnavailable
+from muster.linkage.io import LinkInputError, read_link_input, write_link_output
+
+__all__ = ["app", "link"]
+
+
+class EngineChoice(str, enum.Enum):
+    """Where Splink runs its SQL."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class _Progress:
+    """Steps with elapsed time on stderr, under a spinner when stderr is a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.started = time.perf_counter()
+        self.status = console.status("reading input")
+
+    def __call__(self, message: str) -> None:
+        elapsed = time.perf_counter() - self.started
+        self.console.log(f"[dim]{elapsed:6.1f}s[/dim] {message}")
+        self.status.update(message)
+
+
+def _quiet_libraries() -> None:
+    """Splink and py4j log at INFO/WARNING by default; the CLI shows its own progress."""
+    for name in ("splink", "py4j", "pyspark"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@app.command("link")
+def link(
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Link input CSV (SPEC §5).", show_default=False)
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write record_id,cluster_id.", show_default=False)
+    ],
+    engine: Annotated[
+        EngineChoice, typer.Option("--engine", help="Where Splink runs (spark: local mode).")
+    ] = EngineChoice.duckdb,
+) -> None:
+    """Cluster person records: records of one person get the same cluster_id."""
+    from muster.linkage.link import link_records
+
+    if not input_file.is_file():
+        refuse(f"{input_file}: no such file")
+    if not out.parent.exists():
+        refuse(f"{out.parent}: no such directory for --out")
+    _quiet_libraries()
+    console = Console(stderr=True)
+    progress = _Progress(console)
+    with progress.status:
+        try:
+            records = read_link_input(input_file)
+        except LinkInputError as error:
+            refuse(f"{input_file}: {error}")
+        progress(f"read {len(records):,} records")
+        chosen = "spark" if engine is EngineChoice.spark else "duckdb"
+        try:
+            result = link_records(records, engine=chosen, progress=progress)
+        except EngineUnavailable as error:
+            refuse(str(error))
+        write_link_output(result.clusters, out)
+    people = result.clusters["cluster_id"].n_unique()
+    progress(f"wrote {out}: {len(records):,} records, {people:,} people")
+    if len(result.review_pairs):
+        progress(f"{len(result.review_pairs):,} uncertain pairs left as separate people")

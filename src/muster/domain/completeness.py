@@ -9,7 +9,7 @@ from datetime import datetime
 from muster.domain.calls import Call, Timeliness, timeliness
 from muster.domain.submissions import Submission
 from muster.domain.units import UnitTree
-from muster.domain.users import User, in_scope
+from muster.domain.users import User
 
 NOT_SUBMITTED = "not_submitted"
 
@@ -54,26 +54,35 @@ def completeness(
     at: datetime | None = None,
 ) -> list[UnitStatus]:
     """Status of every expected unit the viewer may see, as it stood at `at` (default: now)."""
+    visible = None if viewer.is_operator else _subtree_codes(tree, viewer.unit_code)
     rows: list[UnitStatus] = []
-    for code in expected_units(call, tree):
-        if not in_scope(viewer, tree, code):
+    for unit in tree.subtree(call.scope):
+        if unit.code == call.issued_by or (visible is not None and unit.code not in visible):
             continue
-        unit = tree.get(code)
-        submission = submissions.get(code, Submission(call.id or 0, code)).as_of(at)
-        first = submission.first_submitted_at
+        submission = submissions.get(unit.code)
+        if submission is not None and at is not None:
+            submission = submission.as_of(at)
+        first = submission.first_submitted_at if submission else None
         rows.append(
             UnitStatus(
-                unit=code,
+                unit=unit.code,
                 name=unit.name,
                 kind=unit.kind.value,
                 parent=unit.parent_code,
-                state=submission.state.value if submission.state else NOT_SUBMITTED,
+                state=submission.state.value if submission and submission.state else NOT_SUBMITTED,
                 submitted_at=first,
                 timeliness=timeliness(first, call.due_for(unit.kind)),
-                entries=_entry_count(submission),
+                entries=_entry_count(submission) if submission else 0,
             )
         )
     return rows
+
+
+def _subtree_codes(tree: UnitTree, root: str | None) -> set[str]:
+    """Codes of a unit's subtree (empty for an unknown unit)."""
+    if root is None or root not in tree:
+        return set()
+    return {u.code for u in tree.subtree(root)}
 
 
 def summary(rows: list[UnitStatus]) -> dict[str, int]:

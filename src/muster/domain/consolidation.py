@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue, Section
@@ -20,7 +21,15 @@ from muster.domain.users import Permission, User
 
 PROTECTION = "protection"
 HEALTH = "health"
-NOT_PLANNED = 99  # sort key for categories that are never planned for return
+IDENTITY_FIELDS = (
+    "person_id",
+    "family_name",
+    "given_name",
+    "name_native",
+    "date_of_birth",
+    "sex",
+    "passport_no",
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,14 @@ class ConsolidatedPerson:
 
     @property
     def entry(self) -> Entry:
-        """The most recent source entry (names, birth date and passport are read from it)."""
-        return self.sources[-1].entry
+        """The most recent source entry, its empty identity fields filled from older sources."""
+        newest = self.sources[-1].entry
+        filled: dict[str, Any] = {
+            name: next((v for s in reversed(self.sources) if (v := getattr(s.entry, name))), None)
+            for name in IDENTITY_FIELDS
+            if getattr(newest, name) is None
+        }
+        return replace(newest, **filled) if filled else newest
 
     @property
     def person_id(self) -> str | None:

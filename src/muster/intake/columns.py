@@ -55,16 +55,23 @@ def check_table(
         for column in columns
         if column.name in mapping
     ]
-    found = frame.select(ROW, *checks)
-    for order, column in enumerate(columns):
-        if column.name in mapping and found.get_column(column.name).null_count() < found.height:
-            bad = frame.select(ROW, pl.col(RAW + column.name).alias("value")).filter(
-                found.get_column(column.name).is_not_null()
-            )
-            expected = found.get_column(column.name).drop_nulls()
-            problems.add_cells(bad.with_columns(expected.alias("expected")), order, column.name,
-                               pl.col("expected"))
+    _report(frame, frame.select(*checks), columns, problems)
     return Checked(frame.select(ROW, *names, *[RAW + n for n in names]), frozenset(mapping))
+
+
+def _report(
+    frame: pl.DataFrame, found: pl.DataFrame, columns: Sequence[Column], problems: Problems
+) -> None:
+    """Hand the bad cells (non-null expected forms in `found`) of each column to `problems`."""
+    for order, column in enumerate(columns):
+        if column.name not in found.columns:
+            continue
+        expected = found.get_column(column.name)
+        if expected.null_count() == expected.len():
+            continue
+        bad = frame.select(ROW, pl.col(RAW + column.name).alias("value"))
+        bad = bad.filter(expected.is_not_null()).with_columns(expected.drop_nulls().alias("why"))
+        problems.add_cells(bad, order, column.name, pl.col("why"))
 
 
 def header_key(name: str) -> str:
@@ -116,7 +123,9 @@ def _undo_guard(frame: pl.DataFrame, names: Sequence[str]) -> list[pl.Expr]:
 def _too_long(frame: pl.DataFrame, names: Sequence[str], limits: Limits) -> set[str]:
     """Columns holding at least one cell longer than the limit."""
     longest = frame.select(pl.col(RAW + n).str.len_chars().max() for n in names).row(0)
-    return {n for n, size in zip(names, longest, strict=True) if (size or 0) > limits.max_cell_chars}
+    return {
+        n for n, size in zip(names, longest, strict=True) if (size or 0) > limits.max_cell_chars
+    }
 
 
 def _typed(column: Column, date_system: int | None) -> pl.Expr:
@@ -163,18 +172,25 @@ def _plus_days(base: date, days: pl.Expr) -> pl.Expr:
 
 
 def _problem(column: Column, limits: Limits, controls: bool, long: bool) -> pl.Expr:
-    """The expected form for each bad cell of a column, null for good ones."""
+    """The expected form for each bad cell of a column, null for good ones (first rule wins)."""
     text = pl.col(RAW + column.name)
     empty = text == ""
-    expected = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    rules: list[tuple[pl.Expr, str]] = []
     if long:
-        expected = expected.when(text.str.len_chars() > limits.max_cell_chars).then(
-            pl.lit(f"at most {limits.max_cell_chars} characters in a cell")
+        rules.append(
+            (
+                text.str.len_chars() > limits.max_cell_chars,
+                f"at most {limits.max_cell_chars} characters in a cell",
+            )
         )
     if controls:
-        expected = expected.when(text.str.contains(_CONTROL)).then(
-            pl.lit("text without control characters (such as NUL bytes)")
+        rules.append(
+            (text.str.contains(_CONTROL), "text without control characters (such as NUL bytes)")
         )
     if column.required:
-        expected = expected.when(empty).then(pl.lit(f"a value ({column.name} is required)"))
-    return expected.when(~empty & pl.col(column.name).is_null()).then(pl.lit(column.expected()))
+        rules.append((empty, f"a value ({column.name} is required)"))
+    rules.append((~empty & pl.col(column.name).is_null(), column.expected()))
+    expected: pl.Expr = pl.lit(None, dtype=pl.String)
+    for condition, message in reversed(rules):
+        expected = pl.when(condition).then(pl.lit(message)).otherwise(expected)
+    return expected

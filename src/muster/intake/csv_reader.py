@@ -41,8 +41,9 @@ def read_csv_table(data: bytes, limits: Limits) -> Table:
         raise file_error("no header row", "a header row naming the columns")
     unchanged = decoded.encoding == "utf-8" and body is decoded.text
     utf8 = data[decoded.bom :] if unchanged else body.encode("utf-8")
-    separator = _separator(body)
-    width = body.split("\n", 1)[0].count(separator) + 1
+    first_line = body[: body.find("\n")] if "\n" in body else body
+    separator = _separator(first_line)
+    width = first_line.count(separator) + 1
     counts = _field_counts(utf8, separator)
     if counts is not None and len(counts) - 1 > limits.max_rows:
         raise file_error(f"{len(counts) - 1} data rows", f"at most {limits.max_rows} rows")
@@ -53,10 +54,9 @@ def read_csv_table(data: bytes, limits: Limits) -> Table:
     return _python_table(body, separator, offset, width, limits)
 
 
-def _separator(body: str) -> str:
+def _separator(first_line: str) -> str:
     """The separator used in the header line: comma, semicolon (European Excel) or tab."""
-    first = body.split("\n", 1)[0]
-    counts = [first.count(separator) for separator in _SEPARATORS]
+    counts = [first_line.count(separator) for separator in _SEPARATORS]
     return _SEPARATORS[counts.index(max(counts))] if max(counts) else ","
 
 

@@ -59,14 +59,19 @@ def duplicate_warnings(frame: pl.DataFrame, limits: Limits) -> list[RowWarning]:
 
 
 def _repeats(frame: pl.DataFrame, order: int, column: str, key: tuple[str, ...]) -> pl.DataFrame:
-    """Rows whose key was already seen, with the row it was first seen on."""
+    """Rows whose key was already seen, with the row it was first seen on.
+
+    A hash of the key finds the few candidate rows cheaply; exact keys decide among them.
+    """
     keyed = frame.select(
         ROW, pl.col(column).cast(pl.String).alias("value"), *_folded(key)
     ).drop_nulls(list(key))
-    repeated = keyed.filter(~pl.struct(key).is_first_distinct())
-    first = keyed.group_by(key).agg(pl.col(ROW).min().alias("first"))
+    hashed = pl.struct(key).hash() if len(key) > 1 else pl.col(key[0]).hash()
+    candidates = keyed.filter(hashed.is_duplicated())
+    first = pl.col(ROW).min().over(key).alias("first")
     return (
-        repeated.join(first, on=list(key), how="left")
+        candidates.with_columns(first)
+        .filter(pl.col(ROW) != pl.col("first"))
         .select(ROW, "value", "first", pl.lit(order).alias("order"), pl.lit(column).alias("column"))
     )
 

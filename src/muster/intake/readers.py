@@ -140,7 +140,9 @@ def _guarded() -> Iterator[None]:
     except MemoryError:
         raise file_error("a file too large to read", "a smaller file (split the list)") from None
     except Exception as error:
-        log.exception("intake failed on an upload")
+        # INFO, not ERROR: an unconfigured CLI must not print the traceback to the sender;
+        # a configured server log keeps it for the operators.
+        log.info("intake could not read an upload", exc_info=True)
         raise file_error(
             f"a file that could not be read ({type(error).__name__})",
             "a CSV file or an XLSX workbook saved by a spreadsheet program",

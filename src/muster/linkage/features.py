@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
-from muster.linkage.fields import FieldFacts, Reading, field_facts, native_field_facts
+from muster.linkage.fields import FieldFacts, Reading, part_field_facts, whole_field_facts
 
 LINK_INPUT_COLUMNS = (
     "record_id",
@@ -21,26 +23,51 @@ READINGS = ("as_family", "as_given", "whole", "other")
 _MOST_COMMON_RANK = 4
 
 
-def _facts_row(facts: FieldFacts) -> dict[str, object]:
-    """One field value's facts as flat columns."""
-    row: dict[str, object] = {"rank": facts.rank, "single": facts.single, "native": facts.native}
-    for name in READINGS:
+def _facts_row(facts: FieldFacts, readings: tuple[str, ...]) -> tuple[object, ...]:
+    """One field value's facts as a flat row."""
+    row: list[object] = [facts.rank, facts.single, facts.native]
+    for name in readings:
         reading: Reading = getattr(facts, name) or Reading()
-        for output in OUTPUTS:
-            row[f"{name}.{output}"] = getattr(reading, output)
-    return row
+        row.extend(getattr(reading, output) for output in OUTPUTS)
+    return tuple(row)
 
 
-def _facts_table(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Facts of every distinct value of a name column, columns prefixed by its name."""
-    values = frame[column].drop_nulls().unique().to_list()
+def _facts_table(
+    values: list[str], column: str, readings: tuple[str, ...], facts: Callable[[str], FieldFacts]
+) -> pl.DataFrame:
+    """Facts of distinct values of a name column, as `column:fact` columns."""
     schema: dict[str, pl.DataType] = {"rank": pl.Int64(), "single": pl.Boolean()}
     schema["native"] = pl.Boolean()
-    schema.update({f"{r}.{o}": pl.String() for r in READINGS for o in OUTPUTS})
-    facts = native_field_facts if column == "name_native" else field_facts
-    table = pl.DataFrame([_facts_row(facts(v)) for v in values], schema=schema)
+    schema.update({f"{r}.{o}": pl.String() for r in readings for o in OUTPUTS})
+    rows = [_facts_row(facts(v), readings) for v in values]
+    table = pl.DataFrame(rows, schema=schema, orient="row")
     table = table.with_columns(pl.Series(column, values, dtype=pl.String))
     return table.rename({c: f"{column}:{c}" for c in table.columns if c != column})
+
+
+def _with_facts(names: pl.DataFrame) -> pl.DataFrame:
+    """Join each name column's facts; whole-name readings only where a field stands alone."""
+    for column, given_field in (("family_name", False), ("given_name", True)):
+        values = names[column].drop_nulls().unique().to_list()
+        table = _facts_table(
+            values,
+            column,
+            ("as_family", "as_given"),
+            lambda v, g=given_field: part_field_facts(v, g),
+        )
+        names = names.join(table, on=column, how="left", maintain_order="left")
+    for column, other in (("family_name", "given_name"), ("given_name", "family_name")):
+        alone = names.filter(pl.col(other).is_null())[column].drop_nulls().unique().to_list()
+        table = _facts_table(alone, column, ("whole",), whole_field_facts)
+        names = names.join(
+            table.select(column, pl.col(f"^{column}:whole.*$")),
+            on=column,
+            how="left",
+            maintain_order="left",
+        )
+    values = names["name_native"].drop_nulls().unique().to_list()
+    table = _facts_table(values, "name_native", ("whole", "other"), whole_field_facts)
+    return names.join(table, on="name_native", how="left", maintain_order="left")
 
 
 def _col(column: str, fact: str) -> pl.Expr:
@@ -95,10 +122,7 @@ def _reading(output: str) -> pl.Expr:
 def name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """`family_key`, `given_key`, `given_hangul` per record (same rows, same order)."""
     names = frame.select(_clean_text(c).alias(c) for c in NAME_COLUMNS)
-    for column in NAME_COLUMNS:
-        facts = _facts_table(names, column)
-        names = names.join(facts, on=column, how="left", maintain_order="left")
-    return names.select(_reading(o) for o in OUTPUTS)
+    return _with_facts(names).select(_reading(o) for o in OUTPUTS)
 
 
 def _clean_text(column: str) -> pl.Expr:

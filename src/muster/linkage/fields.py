@@ -93,11 +93,37 @@ def field_facts(text: str) -> FieldFacts:
 
 
 @lru_cache(maxsize=1 << 19)
-def native_field_facts(text: str) -> FieldFacts:
-    """Facts of a `name_native` value: only its whole-name readings are ever used."""
+def whole_field_facts(text: str) -> FieldFacts:
+    """Only the whole-name readings of a value (all a `name_native` value is used for)."""
     whole, other = _whole_readings(text)
     empty = Reading()
     return FieldFacts(empty, empty, whole, other, rank=None, single=False, native=is_native(text))
+
+
+@lru_cache(maxsize=1 << 19)
+def part_field_facts(text: str, given_field: bool) -> FieldFacts:
+    """A family or given field value read as one part of a name, without whole readings.
+
+    A given-name value is read as a family name only if it is a known surname
+    (that is the only case in which it is swapped).
+    """
+    native = is_native(text)
+    rank = surname_rank(text)
+    as_family = Reading()
+    if rank is not None or not given_field:
+        as_family = Reading(
+            family_key=family_key_of(text), family_hangul=latin_surname_hangul(text)
+        )
+    given_hangul = to_hangul(text, False) or None if native else None
+    return FieldFacts(
+        as_family=as_family,
+        as_given=Reading(given_key=given_key_of(text), given_hangul=given_hangul),
+        whole=Reading(),
+        other=None,
+        rank=rank,
+        single=len([t for t in _TOKENS.split(text) if t]) == 1 and "," not in text,
+        native=native,
+    )
 
 
 def should_swap(family: FieldFacts, given: FieldFacts) -> bool:
@@ -171,7 +197,7 @@ def _facts_or_none(text: str, native: bool = False) -> FieldFacts | None:
     text = text.strip()
     if not text:
         return None
-    return native_field_facts(text) if native else field_facts(text)
+    return whole_field_facts(text) if native else field_facts(text)
 
 
 def normalise_name(family_name: str, given_name: str, name_native: str) -> PersonName:

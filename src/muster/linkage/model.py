@@ -32,9 +32,7 @@ _DOB_TWO_OF_THREE = (
     "OR birth_month_day_l = birth_month_day_r"
 )
 # Keys equal but for the first letter: a slip Jaro-Winkler scores low.
-_FIRST_LETTER_SLIP = (
-    "length(given_key_l) > 2 AND substr(given_key_l, 2) = substr(given_key_r, 2)"
-)
+_FIRST_LETTER_SLIP = "length(given_key_l) > 2 AND substr(given_key_l, 2) = substr(given_key_r, 2)"
 
 
 def _prior(level: Any, m: float, u: float) -> Any:
@@ -62,7 +60,7 @@ def given_comparison() -> cl.CustomComparison:
     change between lists: twins share surname and birth date, not the given name.
     """
     close = cll.Or(
-        cll.JaroWinklerLevel("given_key", 0.92),
+        cll.JaroWinklerLevel("given_key", 0.88),
         cll.CustomLevel(_FIRST_LETTER_SLIP),
     )
     return cl.CustomComparison(
@@ -71,7 +69,7 @@ def given_comparison() -> cl.CustomComparison:
             cll.NullLevel("given_key"),
             _prior(cll.CustomLevel("given_hangul_l = given_hangul_r", "same Hangul"), 0.45, 4e-4),
             _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
-            _prior(cll.ExactMatchLevel("given_key"), 0.42, 0.001),
+            _prior(cll.ExactMatchLevel("given_key", term_frequency_adjustments=True), 0.42, 0.001),
             _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),
             _prior(cll.ElseLevel(), 1e-4, 0.99),
         ],

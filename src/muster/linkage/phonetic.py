@@ -9,7 +9,7 @@ A key folds the distinctions that romanisation systems disagree on, so that
   ㅈㅉㅊ/j ch -> C, ㅅㅆ/s sh -> S, ㄹ/r l -> L, final ㅇ/ng -> G;
 - vowels ㅓ ㅗ ㅜ ㅡ (eo o u eu oo ŏ ŭ) -> O, ㅐ ㅔ -> E, ㅕ ㅛ ㅠ -> YO,
   ㅚ ㅙ ㅞ (oe oi we wae) -> WE, ㅢ ㅣ (ui ee yi) -> I;
-- repeated consonants collapse, and the key's first syllable follows the South
+- doubled letters collapse (박경 PAKKYOG -> PAKYOG, 수우 SOO -> SO), and the key's first syllable follows the South
   initial-sound rule (리 ri -> I, 로 ro -> NO, 녀 nyeo -> YO).
 """
 
@@ -55,7 +55,7 @@ _APOSTROPHES = "'’‘`ʼ´"
 _DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
 _NOT_LETTER = re.compile(r"[^a-z]")
 _PART_SEPARATORS = re.compile(r"[\s\-·.,_/]+")
-_DOUBLE_CONSONANT = re.compile(r"([KNTLMPSCHG])\1+")
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 def _latin_letters(text: str) -> str:
@@ -128,8 +128,8 @@ def apply_initial_rule(key: str) -> str:
 
 
 def _finish(raw: str) -> str:
-    """Collapse doubled consonants and apply the initial-sound rule."""
-    return apply_initial_rule(_DOUBLE_CONSONANT.sub(r"\1", raw))
+    """Collapse doubled letters (kk, oo) and apply the initial-sound rule."""
+    return apply_initial_rule(_DOUBLED.sub(r"\1", raw))
 
 
 @lru_cache(maxsize=200_000)

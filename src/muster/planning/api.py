@@ -34,8 +34,8 @@ def plan(scenario: Scenario, time_limit: float = 60.0, progress: Progress | None
     say("building the model")
     model = build_model(facts)
     elapsed = time.monotonic() - started
-    say(f"solving: {len(model.lp.cost)} variables, {len(model.lp.row_lower)} rows")
-    solved = solve(model.lp, _solver_budget(time_limit, elapsed))
+    size = f"{len(model.lp.cost)} variables, {len(model.lp.row_lower)} rows"
+    solved = solve(model.lp, _solver_budget(time_limit, elapsed), lambda m: say(f"{m}: {size}"))
     bounds = [b for b in (solved.bound, simple_bound(facts)) if b is not None]
     ledger = Ledger(facts)
     if solved.values is not None:

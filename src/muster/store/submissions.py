@@ -35,6 +35,9 @@ ENTRY_COLUMNS = (
 )
 
 
+STATES = {s.value: s for s in SubmissionState}
+
+
 class SubmissionRepository:
     """Loads submission aggregates and appends versions, entries and events."""
 
@@ -46,31 +49,41 @@ class SubmissionRepository:
         return self.load_all(call_id, [unit_code]).get(unit_code, Submission(call_id, unit_code))
 
     def load_all(self, call_id: int, units: Sequence[str] | None = None) -> dict[str, Submission]:
-        """Every submission of a call (or of some units), with versions and events, by unit."""
-        query = select(SubmissionRow).where(SubmissionRow.call_id == call_id)
+        """Every submission of a call (or of some units), with versions and events, by unit.
+
+        Reads plain rows, not ORM objects: the completeness view loads 10,000 units at once.
+        """
+        conn = self._session.connection()  # Core rows: no ORM bookkeeping for 10,000 units
+        where = [SubmissionRow.call_id == call_id]
         if units is not None:
-            query = query.where(SubmissionRow.unit_code.in_(list(units)))
-        rows = self._session.scalars(query).all()
-        by_id = {r.id: Submission(call_id, r.unit_code) for r in rows}
+            where.append(SubmissionRow.unit_code.in_(list(units)))
+        rows = conn.execute(select(SubmissionRow.id, SubmissionRow.unit_code).where(*where))
+        by_id = {sid: Submission(call_id, code) for sid, code in rows}
         if not by_id:
             return {}
-        ids = list(by_id)
-        for v in self._session.scalars(
-            select(SubmissionVersionRow)
-            .where(SubmissionVersionRow.submission_id.in_(ids))
-            .order_by(SubmissionVersionRow.number)
-        ):
-            by_id[v.submission_id].versions.append(
-                Version(v.number, v.created_at, v.created_by, v.entry_count, v.content_sha256)
+        v = SubmissionVersionRow
+        for sid, number, created_at, created_by, count, sha in conn.execute(
+            select(
+                v.submission_id,
+                v.number,
+                v.created_at,
+                v.created_by,
+                v.entry_count,
+                v.content_sha256,
             )
-        for e in self._session.scalars(
-            select(SubmissionEventRow)
-            .where(SubmissionEventRow.submission_id.in_(ids))
-            .order_by(SubmissionEventRow.id)
+            .join(SubmissionRow, SubmissionRow.id == v.submission_id)
+            .where(*where)
+            .order_by(v.submission_id, v.number)
         ):
-            by_id[e.submission_id].events.append(
-                SubmissionEvent(SubmissionState(e.state), e.at, e.by_user, e.version, e.reason)
-            )
+            by_id[sid].versions.append(Version(number, created_at, created_by, count, sha))
+        e = SubmissionEventRow
+        for sid, state, at, by_user, version, reason in conn.execute(
+            select(e.submission_id, e.state, e.at, e.by_user, e.version, e.reason)
+            .join(SubmissionRow, SubmissionRow.id == e.submission_id)
+            .where(*where)
+            .order_by(e.id)
+        ):
+            by_id[sid].events.append(SubmissionEvent(STATES[state], at, by_user, version, reason))
         return {s.unit_code: s for s in by_id.values()}
 
     def _submission_id(self, call_id: int, unit_code: str) -> int:

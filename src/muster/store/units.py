@@ -13,6 +13,9 @@ from muster.domain.units import Unit, UnitKind, UnitTree, WorkplaceType
 from muster.domain.users import Permission, User
 from muster.store.tables import UnitRow, UserRow
 
+KINDS = {k.value: k for k in UnitKind}
+TYPES = {t.value: t for t in WorkplaceType}
+
 
 def unit_from_row(row: UnitRow) -> Unit:
     """Domain unit from its table row."""
@@ -47,8 +50,34 @@ class UnitRepository:
     def tree(self) -> UnitTree:
         """The whole organisation tree."""
         if self._tree is None:
-            rows = self._session.scalars(select(UnitRow)).all()
-            self._tree = UnitTree(unit_from_row(r) for r in rows)
+            u = UnitRow
+            rows = self._session.connection().execute(
+                select(
+                    u.code,
+                    u.name,
+                    u.kind,
+                    u.parent_code,
+                    u.host_country,
+                    u.region,
+                    u.workplace_type,
+                    u.slots,
+                    u.trade,
+                )
+            )
+            self._tree = UnitTree(
+                Unit(
+                    code,
+                    name,
+                    UnitKind(kind),
+                    parent,
+                    host,
+                    region,
+                    WorkplaceType(wtype) if wtype else None,
+                    slots,
+                    trade,
+                )
+                for code, name, kind, parent, host, region, wtype, slots, trade in rows
+            )
         return self._tree
 
     def save(self, unit: Unit) -> Unit | None:

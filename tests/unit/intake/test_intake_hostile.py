@@ -112,3 +112,21 @@ def test_nul_bytes_in_a_text_file_name_the_row() -> None:
     data = list_csv([entry(), entry(person_id="P2")]).replace(b"P2", b"P\x002")
     (error,) = _rejected(data)
     assert (error.row, error.column) == (3, "person_id")
+
+
+def test_internal_failure_is_logged_below_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Python prints unhandled WARNING+ records to stderr: the CLI sender must not see them."""
+    import logging
+
+    import muster.intake.readers as readers
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(readers, "check_table", broken)
+    with caplog.at_level(logging.DEBUG), pytest.raises(IntakeRejected):
+        read_list(list_csv([entry()]), "list.csv", CATEGORIES)
+    (record,) = [r for r in caplog.records if r.name == "muster.intake.readers"]
+    assert record.levelno < logging.WARNING and record.exc_info is not None

@@ -37,9 +37,7 @@ EXAMPLE: dict[str, Any] = {
             "fit_to_travel": True,
         }
     ],
-    "replacements": [
-        {"id": "R0001", "trades": ["sewing"], "hosts": ["CN"], "ready": "2021-08-05"}
-    ],
+    "replacements": [{"id": "R0001", "trades": ["sewing"], "hosts": ["CN"], "ready": "2021-08-05"}],
 }
 
 

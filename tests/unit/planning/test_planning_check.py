@@ -80,8 +80,8 @@ def swap(index: int, **changes: object) -> tuple[Move, ...]:
         (swap(0, date=on(0), route="bridge"), "rule 3: P1 uses route bridge closed"),
         (swap(0, route="rail"), "rule 3: P1 uses route rail of another host"),
         (swap(2, date=on(1)), "rule 4: 2 quarantine beds in use on day 1"),
-        (GOOD[2:] + (Move("P1", "home", "bridge", on(2), "W1"),), "rule 5: W1 sends 1 home"),
-        (GOOD[:2] + (GOOD[3],), "rule 5: W2 holds 2 > 1 on day 3"),
+        ((*GOOD[2:], Move("P1", "home", "bridge", on(2), "W1")), "rule 5: W1 sends 1 home"),
+        ((*GOOD[:2], GOOD[3]), "rule 5: W2 holds 2 > 1 on day 3"),
         (swap(0, date=on(9)), "outside the horizon"),
     ],
 )

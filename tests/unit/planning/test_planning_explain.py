@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from planning_helpers import (
     assert_valid,
     base,
@@ -19,14 +21,14 @@ from planning_helpers import (
 from muster.planning import Plan, Scenario, plan
 
 
-def planned(data: dict[str, object]) -> tuple[Scenario, Plan]:
-    s = build(data)  # type: ignore[arg-type]
+def planned(data: dict[str, Any]) -> tuple[Scenario, Plan]:
+    s = build(data)
     result = plan(s, time_limit=5)
     assert_valid(s, result)
     return s, result
 
 
-def free_world(days: int = 10, seats: int = 5) -> dict[str, object]:
+def free_world(days: int = 10, seats: int = 5) -> dict[str, Any]:
     data = base(days)
     host(data, "RU", "free")
     route(data, "rail", "RU", seats=seats, first=2, last=7)

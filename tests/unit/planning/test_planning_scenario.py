@@ -66,7 +66,9 @@ def test_dates_before_start_are_outside_the_horizon() -> None:
     data["returnees"][0]["ready"] = "2021-07-01"
     data["routes"][0]["open_from"] = "2020-01-01"
     errors = errors_of(data)
-    assert any(e.startswith("returnees[0].ready: 2021-07-01 is outside the horizon") for e in errors)
+    assert any(
+        e.startswith("returnees[0].ready: 2021-07-01 is outside the horizon") for e in errors
+    )
     assert any(e.startswith("routes[0].open_from: 2020-01-01 is outside") for e in errors)
 
 
@@ -80,9 +82,7 @@ def test_dates_after_the_horizon_are_accepted() -> None:
 def test_route_closing_before_opening() -> None:
     data = example()
     data["routes"][0]["open_until"] = "2021-08-05"
-    assert errors_of(data) == [
-        "routes[0].open_until: 2021-08-05 is before open_from 2021-08-10"
-    ]
+    assert errors_of(data) == ["routes[0].open_until: 2021-08-05 is before open_from 2021-08-10"]
 
 
 @pytest.mark.parametrize(
