@@ -82,7 +82,6 @@ def test_plain_viewer_sees_no_medical_welfare_or_held_in_any_format(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
 
-
     book = openpyxl.load_workbook(BytesIO(xlsx), read_only=True)
     cells = " ".join(
         str(c)

@@ -21,11 +21,11 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class ScoredPairs:
-    """Pairs of record positions (0-based rows) and their match probabilities."""
+    """Pairs of record positions (0-based rows) and their scores (higher = more alike)."""
 
     left: IntArray
     right: IntArray
-    probability: FloatArray
+    score: FloatArray
 
 
 def _components(count: int, left: IntArray, right: IntArray) -> IntArray:
@@ -107,15 +107,15 @@ def cluster_labels(
     same: Iterable[tuple[int, int]] = (),
     split: Iterable[tuple[int, int]] = (),
 ) -> IntArray:
-    """Cluster label per record: links at or above the threshold, plus decisions."""
+    """Cluster label per record: links scoring at least the threshold, plus decisions."""
     apart = _apart_map(split)
     same_pairs = np.array(list(same), dtype=np.int64).reshape(-1, 2)
-    keep = (pairs.probability >= threshold) & _not_split(pairs, apart)
+    keep = (pairs.score >= threshold) & _not_split(pairs, apart)
     left = np.concatenate([pairs.left[keep], same_pairs[:, 0]])
     right = np.concatenate([pairs.right[keep], same_pairs[:, 1]])
     labels = _components(count, left, right)
     if not apart:
         return labels
-    weight = np.concatenate([pairs.probability[keep], np.full(len(same_pairs), 2.0)])
+    weight = np.concatenate([pairs.score[keep], np.full(len(same_pairs), np.inf)])
     edges = list(zip(weight.tolist(), left.tolist(), right.tolist(), strict=True))
     return _split_apart(labels, edges, apart)

@@ -8,6 +8,7 @@ and pass earlier reviewer decisions (`ReviewDecision`) back in next time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ Progress = Callable[[str], None]
 PAIR_SCHEMA = {
     "record_id_l": pl.String,
     "record_id_r": pl.String,
+    "evidence_bits": pl.Float64,
     "match_probability": pl.Float64,
     "match_weight": pl.Float64,
 }
@@ -42,11 +44,18 @@ class ReviewDecision:
 
 @dataclass(frozen=True)
 class LinkOptions:
-    """Thresholds on match probability: clustering, and the grey zone sent for review."""
+    """Thresholds on the evidence of a pair (bits): linking, and the grey zone for review.
 
-    threshold: float = 0.9
-    review_low: float = 0.2
-    review_high: float = 0.99
+    Evidence is Splink's match weight without the prior (the Bayes factor, log2).
+    The prior, the chance that two random records match, falls as a file grows
+    (about one pair in n is a match), so a fixed match-probability threshold
+    would ask more evidence of a larger file; a threshold on evidence does not.
+    16 bits is, for example, an exact name and a birth date one digit off.
+    """
+
+    link_bits: float = 16.0
+    review_low_bits: float = 10.0
+    review_high_bits: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -65,9 +74,18 @@ def _noop(_: str) -> None:
     """Progress sink that ignores messages."""
 
 
-def _scored_pairs(linker: Linker, floor: float) -> pl.DataFrame:
-    """Scored candidate pairs at or above `floor`, as row positions."""
-    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+def prior_bits(settings: dict[str, Any]) -> float:
+    """log2 prior odds that two random records match, from a model's settings."""
+    rate = float(settings["probability_two_random_records_match"])
+    return math.log2(rate / (1 - rate))
+
+
+def _scored_pairs(linker: Linker, floor_bits: float) -> pl.DataFrame:
+    """Scored candidate pairs with at least `floor_bits` of evidence, as row positions."""
+    prior = prior_bits(linker.misc.save_model_to_json())
+    predictions = linker.inference.predict(
+        threshold_match_weight=prior + floor_bits, warning_mode="never"
+    )
     table = predictions.as_pyarrow_table()
     predictions.drop_table_from_database_and_remove_from_cache()
     frame = pl.from_arrow(table)
@@ -75,6 +93,7 @@ def _scored_pairs(linker: Linker, floor: float) -> pl.DataFrame:
     return frame.select(
         pl.col("unique_id_l").cast(pl.Int64),
         pl.col("unique_id_r").cast(pl.Int64),
+        (pl.col("match_weight").cast(pl.Float64) - prior).alias("evidence_bits"),
         pl.col("match_probability").cast(pl.Float64),
         pl.col("match_weight").cast(pl.Float64),
     )
@@ -108,9 +127,8 @@ def _review_pairs(
     pairs: pl.DataFrame, record_ids: pl.Series, options: LinkOptions, decided: set[tuple[int, int]]
 ) -> pl.DataFrame:
     """Grey-zone pairs not yet decided, most likely matches first."""
-    grey = pairs.filter(
-        pl.col("match_probability").is_between(options.review_low, options.review_high, "left")
-    )
+    low, high = options.review_low_bits, options.review_high_bits
+    grey = pairs.filter(pl.col("evidence_bits").is_between(low, high, "left"))
     if decided:
         undecided = [
             (a, b) not in decided and (b, a) not in decided
@@ -122,11 +140,12 @@ def _review_pairs(
         {
             "record_id_l": [ids[i] for i in grey["unique_id_l"].to_list()],
             "record_id_r": [ids[i] for i in grey["unique_id_r"].to_list()],
+            "evidence_bits": grey["evidence_bits"],
             "match_probability": grey["match_probability"],
             "match_weight": grey["match_weight"],
         },
         schema=PAIR_SCHEMA,
-    ).sort("match_probability", descending=True)
+    ).sort("evidence_bits", descending=True)
 
 
 def _check_ids(record_ids: pl.Series) -> None:
@@ -165,15 +184,15 @@ def link_records(
         report("estimating model parameters")
         model.train(linker, len(features))
     report("scoring candidate pairs")
-    pairs = _scored_pairs(linker, min(options.review_low, options.threshold))
+    pairs = _scored_pairs(linker, min(options.review_low_bits, options.link_bits))
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
     scored = ScoredPairs(
         left=pairs["unique_id_l"].to_numpy(),
         right=pairs["unique_id_r"].to_numpy(),
-        probability=pairs["match_probability"].to_numpy(),
+        score=pairs["evidence_bits"].to_numpy(),
     )
-    labels = cluster_labels(len(features), scored, options.threshold, same, split)
+    labels = cluster_labels(len(features), scored, options.link_bits, same, split)
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
         review_pairs=_review_pairs(pairs, record_ids, options, set(same) | set(split)),

@@ -150,32 +150,31 @@ def _alloc_columns(f: Facts, model: AggregateModel, out_days: list[list[int]]) -
 def _out_columns(
     f: Facts, model: AggregateModel, place: int, days: list[int], allocated: list[tuple[int, int]]
 ) -> None:
-    """Out variables of a place type with the stock of allocated, unsent replacements."""
+    """Out variables of a place type; outs never exceed the replacements allocated and ready."""
     lp, host = model.lp, f.types[place].host
     arriving: dict[int, list[int]] = defaultdict(list)
     for ready, col in allocated:
         arriving[days[int(np.searchsorted(days, ready))]].append(col)
-    stock = None
+    segments: list[tuple[list[int], list[tuple[int, float]]]] = []
     for day in days:
         col = lp.var(f.scenario.vacancy_weight * (f.days - day), f.out_cap[host, day], True)
         model.out[(place, day)] = col
-        new_stock = lp.var(0.0, INF, integer=False)
-        terms = [(col, 1.0), (new_stock, 1.0)] + [(x, -1.0) for x in arriving[day]]
-        if stock is not None:
-            terms.append((stock, -1.0))
-        lp.row(terms, 0.0, 0.0)
-        stock = new_stock
+        if day in arriving or not segments:
+            segments.append(([], [(x, -1.0) for x in arriving[day]]))
+        segments[-1][0].append(col)
+    _stock_rows(lp, [(cols, supply, 0.0) for cols, supply in segments])
 
 
 def _home_columns(f: Facts, model: AggregateModel, index: int, out_days: set[int]) -> None:
-    """Home variables of a pool with the stock of ready, unsent returnees."""
+    """Home variables of a pool; homes never exceed the pool's returnees ready so far."""
     lp, pool = model.lp, model.pools[index]
     ptype = f.types[pool.place]
     open_days = f.open_days(pool.place, "home")
     days = [int(d) for d in np.flatnonzero(open_days) if d >= pool.readies[0]]
     if ptype.paired:
         days = [d for d in days if d in out_days]
-    stock, counted = None, 0
+    segments: list[tuple[list[int], list[tuple[int, float]], float]] = []
+    counted = 0
     for day in days:
         ready_by = int(np.searchsorted(pool.readies, day, side="right"))
         upper = min(ready_by, f.home_cap[ptype.host, day])
@@ -183,12 +182,30 @@ def _home_columns(f: Facts, model: AggregateModel, index: int, out_days: set[int
             upper = min(upper, f.out_cap[ptype.host, day])
         col = lp.var(pool.weight * (f.days - day), upper, integer=True)
         model.home[(index, day)] = col
+        if ready_by > counted or not segments:
+            segments.append(([], [], float(ready_by - counted)))
+            counted = ready_by
+        segments[-1][0].append(col)
+    _stock_rows(lp, segments)
+
+
+def _stock_rows(
+    lp: LpData, segments: list[tuple[list[int], list[tuple[int, float]], float]]
+) -> None:
+    """Per segment of days with no new arrivals: moves <= stock carried in + arrivals.
+
+    Each segment gets one row `moves + stock - previous stock - supply columns = constant`
+    with a continuous stock >= 0; within a segment the supply is constant, so checking
+    at its end is enough.
+    """
+    stock = None
+    for cols, supply, constant in segments:
         new_stock = lp.var(0.0, INF, integer=False)
-        terms = [(col, 1.0), (new_stock, 1.0)]
+        terms = [(c, 1.0) for c in cols] + [(new_stock, 1.0), *supply]
         if stock is not None:
             terms.append((stock, -1.0))
-        lp.row(terms, ready_by - counted, ready_by - counted)
-        stock, counted = new_stock, ready_by
+        lp.row(terms, constant, constant)
+        stock = new_stock
 
 
 def _homes_by_place_day(model: AggregateModel) -> dict[tuple[int, int], list[int]]:

@@ -80,17 +80,21 @@ def import_people(uow: UnitOfWork, actor: User, records: Sequence[PersonRecord])
     errors = [e for r in records if (e := _workplace_error(actor, tree, r))]
     if errors:
         raise IntakeRejected(errors)
-    for record in records:
-        person, deployment = _person_from_record(record)
-        before = uow.people.save(person, deployment)
-        uow.audit.record(
-            actor.name,
-            "import_person",
-            "person",
-            person.person_id,
-            _asdict(before),
-            {**(_asdict(person) or {}), "workplace_code": deployment.workplace_code},
-        )
+    pairs = [_person_from_record(record) for record in records]
+    before = uow.people.save_many(pairs)
+    uow.audit.record_many(
+        actor.name,
+        "import_person",
+        "person",
+        [
+            (
+                person.person_id,
+                _asdict(before.get(person.person_id)),
+                {**(_asdict(person) or {}), "workplace_code": deployment.workplace_code},
+            )
+            for person, deployment in pairs
+        ],
+    )
     uow.commit()
     return len(records)
 

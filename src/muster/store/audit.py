@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from muster.store.tables import AuditEventRow
@@ -31,6 +32,33 @@ class AuditLog:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def record_many(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        changes: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    ) -> None:
+        """Add one audit event per (entity_id, before, after) in a single bulk insert."""
+        if not changes:
+            return
+        at = datetime.now(UTC)
+        self._session.execute(
+            insert(AuditEventRow),
+            [
+                {
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "before": jsonable(before) if before is not None else None,
+                    "after": jsonable(after) if after is not None else None,
+                }
+                for entity_id, before, after in changes
+            ],
+        )
 
     def record(
         self,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from muster.domain.people import Deployment, Person, Purpose, Role, Sex
@@ -49,27 +50,25 @@ class PersonRepository:
             )
         return found
 
-    def save(self, person: Person, deployment: Deployment) -> Person | None:
-        """Insert or update a person and replace their current deployment; returns the old one."""
-        row = self._session.get(PersonRow, person.person_id)
-        before = person_from_row(row) if row else None
-        values = {
-            "family_name": person.family_name,
-            "given_name": person.given_name,
-            "name_native": person.name_native,
-            "date_of_birth": person.date_of_birth,
-            "sex": person.sex.value if person.sex else None,
-            "passport_no": person.passport_no,
-        }
-        if row is None:
-            self._session.add(PersonRow(person_id=person.person_id, **values))
-        else:
-            for key, value in values.items():
-                setattr(row, key, value)
-        self._session.execute(
-            delete(DeploymentRow).where(DeploymentRow.person_id == person.person_id)
-        )
-        self._session.add(_deployment_row(deployment))
+    def save_many(self, pairs: Sequence[tuple[Person, Deployment]]) -> dict[str, Person]:
+        """Insert or update many people and replace their deployments in bulk; returns old ones."""
+        ids = [person.person_id for person, _ in pairs]
+        before: dict[str, Person] = {}
+        for chunk in _chunks(ids):
+            for row in self._session.scalars(
+                select(PersonRow).where(PersonRow.person_id.in_(chunk))
+            ):
+                before[row.person_id] = person_from_row(row)
+        values = [_person_values(person) for person, _ in pairs]
+        new = [v for v in values if v["person_id"] not in before]
+        changed = [v for v in values if v["person_id"] in before]
+        if new:
+            self._session.execute(insert(PersonRow), new)
+        if changed:
+            self._session.execute(update(PersonRow), changed)
+        for chunk in _chunks(ids):
+            self._session.execute(delete(DeploymentRow).where(DeploymentRow.person_id.in_(chunk)))
+        self._session.execute(insert(DeploymentRow), [_deployment_values(d) for _, d in pairs])
         return before
 
     def deployments(self) -> list[Deployment]:
@@ -111,17 +110,36 @@ class PersonRepository:
         return int(self._session.scalar(select(func.count()).select_from(PersonRow)) or 0)
 
 
-def _deployment_row(deployment: Deployment) -> DeploymentRow:
-    """Row for a deployment."""
-    return DeploymentRow(
-        person_id=deployment.person_id,
-        workplace_code=deployment.workplace_code,
-        role=deployment.role.value,
-        purpose=deployment.purpose.value,
-        arrived=deployment.arrived,
-        permit_expires=deployment.permit_expires,
-        end_date=deployment.end_date,
-    )
+def _deployment_values(deployment: Deployment) -> dict[str, Any]:
+    """Column values of a deployment."""
+    return {
+        "person_id": deployment.person_id,
+        "workplace_code": deployment.workplace_code,
+        "role": deployment.role.value,
+        "purpose": deployment.purpose.value,
+        "arrived": deployment.arrived,
+        "permit_expires": deployment.permit_expires,
+        "end_date": deployment.end_date,
+    }
+
+
+def _person_values(person: Person) -> dict[str, Any]:
+    """Column values of a person."""
+    return {
+        "person_id": person.person_id,
+        "family_name": person.family_name,
+        "given_name": person.given_name,
+        "name_native": person.name_native,
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex.value if person.sex else None,
+        "passport_no": person.passport_no,
+    }
+
+
+def _chunks(ids: Sequence[str], size: int = 1000) -> Iterator[Sequence[str]]:
+    """Slices of at most `size` ids, to keep IN lists within every database's limits."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 class HoldRepository:

@@ -66,3 +66,13 @@ def test_visibility_of_held_welfare_and_medical() -> None:
     assert shown[1].note == "waiting for a seat"
     everything = User("bo", "C1", frozenset(Permission))
     assert len(visible_entries(entries, DEFAULT_CATALOGUE, everything, {"P4"})) == 4
+
+
+def test_no_disciplinary_table_or_column_exists() -> None:
+    from muster.store.tables import Base
+
+    names = [t.name for t in Base.metadata.tables.values()]
+    names += [c.name for t in Base.metadata.tables.values() for c in t.columns]
+    for name in names:
+        for word in ("detain", "detention", "defect", "contact", "reliab", "confine"):
+            assert word not in name.lower(), name
