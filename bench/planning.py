@@ -26,7 +26,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from muster.planning import (
-    Facts,
     Host,
     Quarantine,
     Replacement,
@@ -183,7 +182,7 @@ def run(size: Size, time_limit: float, console: Console) -> Row:
         seconds = time.perf_counter() - started
         say("greedy baseline")
         started = time.perf_counter()
-        greedy = greedy_plan(Facts(scenario))
+        greedy = greedy_plan(scenario)
         greedy_seconds = time.perf_counter() - started
         say("checking the plan")
         problems = check_plan(scenario, result)

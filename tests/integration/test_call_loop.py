@@ -207,3 +207,26 @@ def test_same_bytes_after_a_return_go_back_for_review(muster: Muster) -> None:
     assert _submit(muster, call_id, "W1", LIST_W1) == 1
     assert _status(muster, call_id)["W1"]["state"] == "submitted"
     assert _review(muster, call_id, "W1", "north") == "accepted"
+
+
+def test_unknown_person_id_is_a_warning_and_the_entry_stays_unlinked(muster: Muster) -> None:
+    call_id = _issue(muster)
+    body = LIST_W1 + "P404,Ri,Yong Hui,리영희,1990-11-02,F,,stranded_trip,,yes,yes,\n"
+    with muster.uow() as uow:
+        outcome = submit_list(
+            uow,
+            OPERATOR,
+            muster.archive,
+            call_id=call_id,
+            unit_code="W1",
+            data=body.encode(),
+            filename="list.csv",
+            limits=muster.limits(),
+            now=muster.clock(),
+        )
+    assert outcome.entries == 2
+    assert [(w.row, w.column, w.value) for w in outcome.warnings] == [(3, "person_id", "P404")]
+    with muster.uow() as uow:
+        _, entries = list_entries(uow, OPERATOR, muster.catalogue, call_id=call_id, unit_code="W1")
+    assert [e.person_id for e in entries] == ["P1", None]
+    assert entries[1].name_native == "리영희"

@@ -213,3 +213,24 @@ def normalise_name(family_name: str, given_name: str, name_native: str) -> Perso
         swapped=repair == "swapped",
         merged=repair == "merged",
     )
+
+
+def clear_caches() -> None:
+    """Forget cached readings of field values (to free memory, or to time a cold run)."""
+    from muster.linkage import names, phonetic
+
+    for cached in (
+        field_facts,
+        whole_field_facts,
+        part_field_facts,
+        names.is_native,
+        names.to_hangul,
+        names.native_splits,
+        names.family_key_of,
+        names.given_key_of,
+        names.latin_surname_hangul,
+        phonetic.latin_key,
+        phonetic.hangul_key,
+        surname_rank,
+    ):
+        cached.cache_clear()

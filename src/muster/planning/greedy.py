@@ -13,10 +13,12 @@ from muster.planning.explain import explain
 from muster.planning.facts import Facts
 from muster.planning.ledger import Ledger
 from muster.planning.result import Plan
+from muster.planning.scenario import Scenario
 
 
-def greedy_plan(facts: Facts) -> Plan:
+def greedy_plan(scenario: Scenario | Facts) -> Plan:
     """The priority-first greedy plan of a scenario, explained, with a simple proven bound."""
+    facts = scenario if isinstance(scenario, Facts) else Facts(scenario)
     ledger = Ledger(facts)
     fill(ledger)
     return finish(ledger, simple_bound(facts))

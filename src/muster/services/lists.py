@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import polars as pl
+
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
 from muster.domain.completeness import UnitStatus, completeness, expected_units
@@ -21,7 +23,7 @@ from muster.domain.submissions import (
 from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User, require_permission, require_scope
 from muster.domain.visibility import visible_entries
-from muster.intake import IntakeRejected, Limits, ListRecord, RowWarning, read_list
+from muster.intake import IntakeRejected, Limits, RowWarning, read_list
 from muster.intake.archive import FileArchive
 from muster.store.files import ReceivedFile
 from muster.store.uow import UnitOfWork
@@ -88,12 +90,12 @@ def submit_list(
     latest = submission.latest_version
     if latest is not None and latest.content_sha256 == sha:
         return _resubmit_same(uow, actor, submission, replace(received, outcome="duplicate"), now)
-    entries, warnings = _link_entries(uow, parsed.records())
+    frame, warnings = _link_entries(uow, parsed.frame)
     event = submission.transition(Action.SUBMIT, actor.name, now)
-    version = Version(event.version or 1, now, actor.name, len(entries), sha)
+    version = Version(event.version or 1, now, actor.name, frame.height, sha)
     file_id = uow.files.add(received)
     version_id = uow.submissions.add_version(call_id, unit_code, version, received_file_id=file_id)
-    uow.submissions.add_entries(version_id, entries)
+    uow.submissions.add_entries(version_id, frame)
     uow.submissions.add_event(call_id, unit_code, event)
     uow.audit.record(
         actor.name,
@@ -104,12 +106,12 @@ def submit_list(
         {
             "state": event.state.value,
             "version": version.number,
-            "entries": len(entries),
+            "entries": frame.height,
             "sha256": sha,
         },
     )
     uow.commit()
-    return SubmitOutcome(version.number, len(entries), warnings=list(parsed.warnings) + warnings)
+    return SubmitOutcome(version.number, frame.height, warnings=[*parsed.warnings, *warnings])
 
 
 def _resubmit_same(
@@ -141,38 +143,19 @@ def _keep_rejected(uow: UnitOfWork, received: ReceivedFile) -> None:
     uow.commit()
 
 
-def _link_entries(
-    uow: UnitOfWork, records: list[ListRecord]
-) -> tuple[list[Entry], list[RowWarning]]:
-    """Entries from list rows; an unknown person_id is a warning and the entry stays unlinked."""
-    known = uow.people.existing_ids(r.person_id for r in records if r.person_id)
-    warnings: list[RowWarning] = []
-    entries: list[Entry] = []
-    for r in records:
-        person_id = r.person_id
-        if person_id and person_id not in known:
-            warnings.append(
-                RowWarning(r.row, "person_id", person_id, "not in the registry; entry unlinked")
-            )
-            person_id = None
-        entries.append(
-            Entry(
-                category=r.category,
-                person_id=person_id,
-                family_name=r.family_name,
-                given_name=r.given_name,
-                name_native=r.name_native,
-                date_of_birth=r.date_of_birth,
-                sex=r.sex,
-                passport_no=r.passport_no,
-                since=r.since,
-                fit_to_travel=r.fit_to_travel,
-                wants_to_return=r.wants_to_return,
-                note=r.note,
-                row=r.row,
-            )
-        )
-    return entries, warnings
+def _link_entries(uow: UnitOfWork, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[RowWarning]]:
+    """Unlink unknown person ids: each is a warning and its entry stays unlinked (SPEC §5)."""
+    given = frame.filter(pl.col("person_id").is_not_null())
+    known = uow.people.existing_ids(given["person_id"].unique().to_list())
+    unknown = given.filter(~pl.col("person_id").is_in(list(known)))
+    warnings = [
+        RowWarning(row, "person_id", pid, "not in the registry; entry unlinked")
+        for row, pid in unknown.select("row", "person_id").iter_rows()
+    ]
+    if unknown.height:
+        cleared = pl.when(pl.col("person_id").is_in(list(known))).then(pl.col("person_id"))
+        frame = frame.with_columns(cleared.otherwise(None).alias("person_id"))
+    return frame, warnings
 
 
 def review(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import insert, select
+import polars as pl
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from muster.domain.submissions import Entry, Submission, SubmissionEvent, SubmissionState, Version
+from muster.store.bulk import insert_entries
 from muster.store.tables import (
     EntryRow,
     SubmissionEventRow,
@@ -123,11 +123,9 @@ class SubmissionRepository:
         self._session.flush()
         return row.id
 
-    def add_entries(self, version_id: int, entries: Sequence[Entry]) -> None:
-        """Append the entries of a version in one batched insert."""
-        if entries:
-            rows = [_entry_values(version_id, e) for e in entries]
-            self._session.execute(insert(EntryRow), rows)
+    def add_entries(self, version_id: int, frame: pl.DataFrame) -> None:
+        """Append the entries of a version from its list frame (bulk: executemany or COPY)."""
+        insert_entries(self._session, version_id, frame)
 
     def add_event(self, call_id: int, unit_code: str, event: SubmissionEvent) -> None:
         """Append a state event."""
@@ -170,13 +168,6 @@ class SubmissionRepository:
                 accepted[code] = (submission.versions[number - 1], version_id)
         entries = entries_by_version(self._session, [vid for _, vid in accepted.values()])
         return {code: (version, entries[vid]) for code, (version, vid) in accepted.items()}
-
-
-def _entry_values(version_id: int, entry: Entry) -> dict[str, Any]:
-    """Column values of an entry."""
-    values = asdict(entry)
-    values["version_id"] = version_id
-    return values
 
 
 def _entry_from_row(row: EntryRow) -> Entry:

@@ -18,7 +18,7 @@ from planning_helpers import (
     workplace,
 )
 
-from muster.planning import Facts, Scenario, ScenarioError, greedy_plan, plan
+from muster.planning import Scenario, ScenarioError, greedy_plan, plan
 
 
 def test_spec_example_is_optimal() -> None:
@@ -70,7 +70,7 @@ def test_paired_host_never_sends_anyone_home_without_a_replacement() -> None:
 
 def beats_greedy(s: Scenario) -> tuple[int, int]:
     result = plan(s, time_limit=10)
-    greedy = greedy_plan(Facts(s))
+    greedy = greedy_plan(s)
     assert_valid(s, result)
     assert_valid(s, greedy)
     assert result.status == "optimal"
@@ -136,7 +136,7 @@ def test_time_limit_is_respected_and_result_still_valid() -> None:
     s = build(data)
     result = plan(s, time_limit=1)
     assert_valid(s, result)
-    assert result.objective >= greedy_plan(Facts(s)).objective
+    assert result.objective >= greedy_plan(s).objective
 
 
 def test_plan_validates_scenarios_built_in_code() -> None:

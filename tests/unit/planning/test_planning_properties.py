@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from planning_helpers import assert_valid, base, build, day
 
 from muster.planning import (
-    Facts,
     Move,
     Plan,
     Scenario,
@@ -120,17 +119,51 @@ def test_every_plan_is_valid_and_explained(data: dict[str, Any]) -> None:
         event(f"reason: {reason}")
     held = {r.id for r in s.returnees if r.protection_hold}
     assert not held & {m.person for m in result.moves}
-    reasons = {u.person: u.reason for u in result.unscheduled}
+    _check_reasons(s, result)
+
+
+def _open_days(s: Scenario, host_id: str, paired: bool) -> set[int]:
+    """Days with home seats (and out seats in a paired host), computed from the routes."""
+
+    def days(direction: str) -> set[int]:
+        found: set[int] = set()
+        for r in s.routes:
+            seats = r.seats_home if direction == "home" else r.seats_out
+            if r.host == host_id and seats > 0:
+                last = s.horizon_days - 1 if r.open_until is None else s.day(r.open_until)
+                found |= set(range(s.day(r.open_from), min(last, s.horizon_days - 1) + 1))
+        return found
+
+    return days("home") & days("out") if paired else days("home")
+
+
+def _check_reasons(s: Scenario, result: Plan) -> None:
+    """Reasons agree with the scenario; no eligible person was simply left out."""
+    by_person = {u.person: u for u in result.unscheduled}
+    hosts = {h.id: h.rotation == "paired" for h in s.hosts}
+    wps = {w.id: w for w in s.workplaces}
     for r in s.returnees:
-        if ineligibility(r) is not None:
-            assert reasons[r.id] == ineligibility(r)
+        u = by_person.get(r.id)
+        if u is None:
+            continue
+        assert u.reason == (ineligibility(r) or u.reason)
+        host_id = wps[r.workplace].host
+        open_days = _open_days(s, host_id, hosts[host_id])
+        if u.reason == "route_closed":
+            assert not open_days
+        if u.reason == "not_ready":
+            assert s.day(r.ready) > max(open_days, default=-1)
+        if u.reason in ("capacity", "no_replacement"):
+            assert any(d >= s.day(r.ready) for d in open_days)
+    for u in result.unscheduled:
+        assert "time limit" not in (u.detail or ""), u
 
 
 @FAST
 @given(scenarios())
 def test_greedy_is_valid_and_never_better_than_the_planner(data: dict[str, Any]) -> None:
     s = build(data)
-    greedy = greedy_plan(Facts(s))
+    greedy = greedy_plan(s)
     assert_valid(s, greedy)
     assert greedy.objective <= plan(s, time_limit=10).objective
 

@@ -1,0 +1,95 @@
+"""`muster link INPUT --out OUTPUT [--engine duckdb|spark]` run as a real process."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MUSTER = str(Path(sys.executable).with_name("muster"))
+HEADER = "record_id,family_name,given_name,name_native,date_of_birth,sex,passport_no"
+RECORDS = """\
+a1,Kim,Chol Su,,1985-03-12,M,G12345678
+a2,,,金哲洙,1985-03-12,M,
+a3,Gim,Cheol-su,김철수,1985-12-03,M,
+a4,KIM,CHOLSU,,1985-03-12,,G12345687
+b1,Ri,Yong Hui,리영희,1990-07-21,F,
+b2,Lee,Young-hee,,1990-07-21,F,
+b3,,Yi Yŏng-hŭi,,1990-07-21,F,
+n1,Kim,Yong Chol,,1970-01-01,M,
+n2,Kim,Young-chul,,1982-06-15,M,
+t1,Jeong,Min-su,정민수,1995-04-04,M,
+t2,Jeong,Min-ho,,1995-04-04,M,
+"""
+EXPECTED = {
+    frozenset({"a1", "a2", "a3", "a4"}),
+    frozenset({"b1", "b2", "b3"}),
+    frozenset({"n1"}),
+    frozenset({"n2"}),
+    frozenset({"t1"}),
+    frozenset({"t2"}),
+}
+
+
+def _link(tmp_path: Path, *extra: str, text: str = HEADER + "\n" + RECORDS) -> tuple[int, str]:
+    """Run `muster link` on the text; return exit code and stderr."""
+    source = tmp_path / "records.csv"
+    source.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [MUSTER, "link", str(source), "--out", str(tmp_path / "clusters.csv"), *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return proc.returncode, proc.stderr
+
+
+def _groups(path: Path) -> set[frozenset[str]]:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["record_id", "cluster_id"]
+    groups: dict[str, set[str]] = {}
+    for row in rows:
+        groups.setdefault(row["cluster_id"], set()).add(row["record_id"])
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_link_with_duckdb_clusters_the_people(tmp_path: Path) -> None:
+    code, err = _link(tmp_path)
+    assert code == 0, err
+    assert _groups(tmp_path / "clusters.csv") == EXPECTED
+    assert "11 records, 6 people" in err  # the progress display is on stderr
+
+
+def test_bad_input_is_refused_with_every_reason_and_no_traceback(tmp_path: Path) -> None:
+    text = HEADER + "\nr1,Kim,,,03/12/1985,X,\nr1,Lee,,,,,\n"
+    code, err = _link(tmp_path, text=text)
+    assert code == 1
+    assert "row 2, column date_of_birth: value '03/12/1985': expected YYYY-MM-DD" in err
+    assert "row 2, column sex" in err
+    assert "row 3, column record_id: value 'r1': repeats row 2" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "clusters.csv").exists()
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    code, err = _link(tmp_path, text=HEADER.replace(",passport_no", "") + "\nr1,Kim,,,,\n")
+    assert code == 1
+    assert "column passport_no: missing column" in err
+
+
+def test_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
+    code, err = _link(tmp_path, "--engine", "oracle")
+    assert code == 2
+    assert "--engine" in err
+
+
+@pytest.mark.slow
+def test_link_with_spark_gives_the_same_clusters(tmp_path: Path) -> None:
+    code, err = _link(tmp_path, "--engine", "spark")
+    assert code == 0, err
+    assert _groups(tmp_path / "clusters.csv") == EXPECTED

@@ -1,0 +1,89 @@
+"""`link_records` on hand-written cases: spelling systems, namesakes, twins, decisions."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from muster.linkage import LinkResult, ReviewDecision, link_records
+
+from .cases import cases_frame, groups_of, true_groups
+
+
+@pytest.fixture(scope="module")
+def result() -> LinkResult:
+    return link_records(cases_frame().drop("person"))
+
+
+def test_every_spelling_system_clusters_to_its_person(result: LinkResult) -> None:
+    assert groups_of(result.clusters) == true_groups()
+
+
+def test_one_output_row_per_input_record_in_order(result: LinkResult) -> None:
+    assert result.clusters["record_id"].to_list() == cases_frame()["record_id"].to_list()
+    assert result.clusters.columns == ["record_id", "cluster_id"]
+
+
+def test_cluster_is_named_by_its_smallest_record_id(result: LinkResult) -> None:
+    clusters = dict(result.clusters.iter_rows())
+    assert clusters["a6"] == "a1"
+    assert clusters["b4"] == "b1"
+
+
+def test_namesakes_with_other_birth_dates_stay_apart(result: LinkResult) -> None:
+    clusters = dict(result.clusters.iter_rows())
+    assert clusters["n1"] == clusters["n2"]
+    assert len({clusters["n1"], clusters["n3"], clusters["n4"]}) == 3
+
+
+def test_twins_stay_apart(result: LinkResult) -> None:
+    clusters = dict(result.clusters.iter_rows())
+    assert clusters["t1"] == clusters["t2"]
+    assert clusters["t1"] != clusters["t3"]
+    assert clusters["t4"] != clusters["t5"]
+
+
+def test_model_is_returned_as_splink_settings(result: LinkResult) -> None:
+    settings = result.settings
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    assert names == ["family_name", "given_name", "date_of_birth", "passport_no", "sex"]
+    assert 0 < settings["probability_two_random_records_match"] < 1
+    assert not result.trained  # too few records to train on: the priors are used
+
+
+def test_saved_model_can_be_reused(result: LinkResult) -> None:
+    again = link_records(cases_frame().drop("person"), settings=result.settings)
+    assert groups_of(again.clusters) == true_groups()
+
+
+def test_review_pairs_are_grey_zone_pairs_by_record_id(result: LinkResult) -> None:
+    pairs = result.review_pairs
+    assert pairs.columns == [
+        "record_id_l",
+        "record_id_r",
+        "evidence_bits",
+        "match_probability",
+        "match_weight",
+    ]
+    assert pairs["evidence_bits"].is_between(10, 20, "left").all()
+    ids = set(cases_frame()["record_id"].to_list())
+    assert set(pairs["record_id_l"].to_list()) | set(pairs["record_id_r"].to_list()) <= ids
+
+
+def test_reviewer_decisions_are_applied() -> None:
+    decisions = [
+        ReviewDecision("t1", "t3", same=True),  # the reviewer says the twins are one person
+        ReviewDecision("a1", "a5", same=False),  # and splits a5 from Kim Chol Su
+        ReviewDecision("zz", "a1", same=True),  # unknown record ids are skipped, with a note
+    ]
+    result = link_records(cases_frame().drop("person"), decisions=decisions)
+    clusters = dict(result.clusters.iter_rows())
+    assert clusters["t1"] == clusters["t3"]
+    assert clusters["a1"] != clusters["a5"]
+    assert result.notes == ["decision on zz/a1 skipped"]
+
+
+def test_records_need_unique_ids() -> None:
+    frame = cases_frame().drop("person").with_columns(pl.lit("x").alias("record_id"))
+    with pytest.raises(ValueError, match="unique"):
+        link_records(frame)
