@@ -28,6 +28,8 @@ from muster.intake.archive import FileArchive
 from muster.store.files import ReceivedFile
 from muster.store.uow import UnitOfWork
 
+MAX_LINK_WARNINGS = 100  # a list of unknown ids is reported by example, not row by row
+
 
 @dataclass(frozen=True)
 class SubmitOutcome:
@@ -150,8 +152,11 @@ def _link_entries(uow: UnitOfWork, frame: pl.DataFrame) -> tuple[pl.DataFrame, l
     unknown = given.filter(~pl.col("person_id").is_in(list(known)))
     warnings = [
         RowWarning(row, "person_id", pid, "not in the registry; entry unlinked")
-        for row, pid in unknown.select("row", "person_id").iter_rows()
+        for row, pid in unknown.head(MAX_LINK_WARNINGS).select("row", "person_id").iter_rows()
     ]
+    if unknown.height > MAX_LINK_WARNINGS:
+        more = unknown.height - MAX_LINK_WARNINGS
+        warnings.append(RowWarning(0, "person_id", "", f"{more:,} more unknown person ids"))
     if unknown.height:
         cleared = pl.when(pl.col("person_id").is_in(list(known))).then(pl.col("person_id"))
         frame = frame.with_columns(cleared.otherwise(None).alias("person_id"))

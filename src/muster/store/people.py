@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from muster.domain.people import Deployment, Person, Purpose, Role, Sex
 from muster.store.tables import DeploymentRow, HoldEventRow, PersonRow
 
+# Above this many ids, reading every registry id once beats many IN (...) queries.
+BULK_LOOKUP = 5_000
+
 
 def person_from_row(row: PersonRow) -> Person:
     """Domain person from its row."""
@@ -38,11 +41,14 @@ class PersonRepository:
         return person_from_row(row) if row else None
 
     def existing_ids(self, person_ids: Iterable[str]) -> set[str]:
-        """Which of these ids are in the registry."""
-        ids = list(set(person_ids))
+        """Which of these ids are in the registry (one full scan when asked about many)."""
+        ids = set(person_ids)
+        if len(ids) > BULK_LOOKUP:
+            return ids & set(
+                self._session.connection().execute(select(PersonRow.person_id)).scalars()
+            )
         found: set[str] = set()
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
+        for chunk in _chunks(sorted(ids)):
             found.update(
                 self._session.scalars(
                     select(PersonRow.person_id).where(PersonRow.person_id.in_(chunk))
