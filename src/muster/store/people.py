@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,13 +40,13 @@ class PersonRepository:
         row = self._session.get(PersonRow, person_id)
         return person_from_row(row) if row else None
 
-    def existing_ids(self, person_ids: Iterable[str]) -> set[str]:
+    def existing_ids(self, person_ids: Collection[str]) -> set[str]:
         """Which of these ids are in the registry (one full scan when asked about many)."""
+        if len(person_ids) > BULK_LOOKUP:
+            every = self._session.connection().execute(select(PersonRow.person_id)).scalars()
+            registry = set(every)
+            return registry.intersection(person_ids) if registry else set()
         ids = set(person_ids)
-        if len(ids) > BULK_LOOKUP:
-            return ids & set(
-                self._session.connection().execute(select(PersonRow.person_id)).scalars()
-            )
         found: set[str] = set()
         for chunk in _chunks(sorted(ids)):
             found.update(
