@@ -338,13 +338,15 @@ def record(markdown: str, rows: int, size: int, command: str, repeat: int) -> No
         f"{datetime.now(UTC):%Y-%m-%d}, {machine}; best of {repeat} alternated runs.\n\n"
         f"{markdown}\n\n"
         "Bare load: SQLite `executemany` of rows pre-parsed by the csv module (parsing not "
-        "timed); PostgreSQL `COPY` of the file's bytes. Intake: `read_list` (decode, parse, "
-        "validate every cell, duplicate warnings) plus a columnar store of its frame (SQLite "
-        "`executemany` of frame rows; PostgreSQL `COPY` of the frame written by Polars). "
-        "Target: intake <= 3x bare load.\n"
+        "timed); PostgreSQL `COPY` of the file's bytes. Intake: the real service "
+        "`submit_list` (archive the bytes, `read_list` decode/parse/validate every cell with "
+        "duplicate warnings, link person ids, version + audit event, bulk store through "
+        "`muster.store.bulk`: SQLite `executemany` of frame rows, PostgreSQL `COPY` of the "
+        "frame written by Polars) in one transaction; `parse + validate` is `read_list` timed "
+        "alone and `store` the rest. Target: intake <= 3x bare load.\n"
     )
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"## Intake\n.*?(?=\n## |\Z)", re.S)
+    pattern = re.compile(r"## Intake\n.*?(?=\n+## |\Z)", re.S)
     text = pattern.sub(lambda _: section.rstrip("\n"), text) if pattern.search(text) else (
         text.rstrip("\n") + "\n\n" + section)  # fmt: skip
     RESULTS.write_text(text.rstrip("\n") + "\n")

@@ -100,8 +100,11 @@ def check_call(call: Call, tree: UnitTree, catalogue: Catalogue) -> None:
         )
 
 
+_ON_TIME, _LATE, _MISSING = Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING
+
+
 def timeliness(first_submitted_at: datetime | None, due: datetime) -> Timeliness:
     """On time when submitted at or before the due time; one second later is late."""
     if first_submitted_at is None:
-        return Timeliness.MISSING
-    return Timeliness.ON_TIME if first_submitted_at <= due else Timeliness.LATE
+        return _MISSING
+    return _ON_TIME if first_submitted_at <= due else _LATE

@@ -31,6 +31,7 @@ class Action(StrEnum):
 
 
 S = SubmissionState
+_SUBMITTED = SubmissionState.SUBMITTED  # read in hot loops (enum attribute access is slow)
 # For each action: the states it may start from (None = no submission yet) and where it leads.
 TRANSITIONS: dict[Action, tuple[frozenset[SubmissionState | None], SubmissionState]] = {
     Action.SAVE_DRAFT: (frozenset({None, S.DRAFT, S.RETURNED}), S.DRAFT),
@@ -123,7 +124,10 @@ class Submission:
     @property
     def first_submitted_at(self) -> datetime | None:
         """When the unit first submitted; timeliness is judged on it."""
-        return next((e.at for e in self.events if e.state is S.SUBMITTED), None)
+        for event in self.events:
+            if event.state is _SUBMITTED:
+                return event.at
+        return None
 
     @property
     def latest_version(self) -> Version | None:

@@ -57,7 +57,7 @@ class SubmissionRepository:
         where = [SubmissionRow.call_id == call_id]
         if units is not None:
             where.append(SubmissionRow.unit_code.in_(list(units)))
-        rows = conn.execute(select(SubmissionRow.id, SubmissionRow.unit_code).where(*where))
+        rows = conn.execute(select(SubmissionRow.id, SubmissionRow.unit_code).where(*where)).all()
         by_id = {sid: Submission(call_id, code) for sid, code in rows}
         if not by_id:
             return {}
@@ -74,7 +74,7 @@ class SubmissionRepository:
             .join(SubmissionRow, SubmissionRow.id == v.submission_id)
             .where(*where)
             .order_by(v.submission_id, v.number)
-        ):
+        ).all():
             by_id[sid].versions.append(Version(number, created_at, created_by, count, sha))
         e = SubmissionEventRow
         for sid, state, at, by_user, version, reason in conn.execute(
@@ -82,7 +82,7 @@ class SubmissionRepository:
             .join(SubmissionRow, SubmissionRow.id == e.submission_id)
             .where(*where)
             .order_by(e.id)
-        ):
+        ).all():
             by_id[sid].events.append(SubmissionEvent(STATES[state], at, by_user, version, reason))
         return {s.unit_code: s for s in by_id.values()}
 

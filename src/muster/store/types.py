@@ -6,8 +6,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+class _SQLiteISODateTime(sqlite.DATETIME):
+    """SQLite DATETIME read back as its raw ISO text (parsed by `datetime.fromisoformat`).
+
+    SQLAlchemy's own SQLite reader parses with a regular expression; the completeness view
+    reads tens of thousands of timestamps, and `fromisoformat` is several times faster.
+    """
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> None:
+        """No conversion here: UTCDateTime parses the text."""
+        return None
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -15,6 +28,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """SQLite gets the fast ISO reader; other databases their native type."""
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteISODateTime())  # type: ignore[no-untyped-call]
+        return dialect.type_descriptor(DateTime(timezone=True))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         """Store as UTC; naive values are refused because they are ambiguous."""
@@ -29,5 +48,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         """Return aware UTC datetimes."""
         if value is None:
             return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
