@@ -40,6 +40,7 @@ bench: $(VENV)/.synced
 	$(RUN) python bench/intake.py --quick
 	$(RUN) python bench/linkage.py --quick
 	$(RUN) python bench/planning.py --quick
+	$(RUN) python bench/completeness.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
