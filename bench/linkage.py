@@ -66,13 +66,82 @@ SURNAMES = [
     ("남궁", "南宮", "남궁", 1, "Namkoong"), ("황보", "皇甫", "황보", 1, "Hwangbo"),
 ]  # fmt: skip
 # Given-name syllables: North (dictionary) Hangul reading and hanja; weights fall off.
-SYLLABLES = (
-    "영英 철哲 수洙 민敏 준俊 현賢 성成 호浩 진眞 혁赫 정貞 은恩 희熙 경京 미美 숙淑 "
-    "순順 옥玉 광光 명明 남南 일日 룡龍 림林 련蓮 란蘭 혜惠 지智 서瑞 윤允 하夏 아雅 "
-    "주珠 연姸 우宇 석錫 동東 훈勳 재在 상相 태泰 국國 범範 길吉 만萬 복福 애愛 향香 "
-    "화花 금錦 송松 춘春 학學 봉鳳 선善 종鍾 창昌 원元 기基 규奎 환煥 식植 근根 덕德 "
-    "리利 력力 려麗 렬烈 래來 녀女 향香 운雲 용勇 설雪"
-).split()
+SYLLABLES = [
+    "영英",
+    "철哲",
+    "수洙",
+    "민敏",
+    "준俊",
+    "현賢",
+    "성成",
+    "호浩",
+    "진眞",
+    "혁赫",
+    "정貞",
+    "은恩",
+    "희熙",
+    "경京",
+    "미美",
+    "숙淑",
+    "순順",
+    "옥玉",
+    "광光",
+    "명明",
+    "남南",
+    "일日",
+    "룡龍",
+    "림林",
+    "련蓮",
+    "란蘭",
+    "혜惠",
+    "지智",
+    "서瑞",
+    "윤允",
+    "하夏",
+    "아雅",
+    "주珠",
+    "연姸",
+    "우宇",
+    "석錫",
+    "동東",
+    "훈勳",
+    "재在",
+    "상相",
+    "태泰",
+    "국國",
+    "범範",
+    "길吉",
+    "만萬",
+    "복福",
+    "애愛",
+    "향香",
+    "화花",
+    "금錦",
+    "송松",
+    "춘春",
+    "학學",
+    "봉鳳",
+    "선善",
+    "종鍾",
+    "창昌",
+    "원元",
+    "기基",
+    "규奎",
+    "환煥",
+    "식植",
+    "근根",
+    "덕德",
+    "리利",
+    "력力",
+    "려麗",
+    "렬烈",
+    "래來",
+    "녀女",
+    "향香",
+    "운雲",
+    "용勇",
+    "설雪",
+]
 
 
 @cache
@@ -137,10 +206,16 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
         if people and rng.random() < 0.03:  # namesake: someone else's name, own birth date
             other = rng.choice(people)
             surname, given = other.surname, list(other.given)
-        passport = f"{rng.choice('GMPS')}{rng.randint(10**7, 10**8 - 1)}" if rng.random() < 0.75 else None
+        passport = (
+            f"{rng.choice('GMPS')}{rng.randint(10**7, 10**8 - 1)}" if rng.random() < 0.75 else None
+        )
         people.append(Person(pid, surname, given, dob, rng.choice("MF"), passport))
         if rng.random() < 0.02:  # twin: same surname and birth date, another given name
-            twin = [given[0], rng.choice(SYLLABLES)] if rng.random() < 0.5 else given_syllables(rng, weights)
+            twin = (
+                [given[0], rng.choice(SYLLABLES)]
+                if rng.random() < 0.5
+                else given_syllables(rng, weights)
+            )
             if [s[0] for s in twin] != [s[0] for s in given]:
                 passport = f"{rng.choice('GMPS')}{rng.randint(10**7, 10**8 - 1)}"
                 people.append(Person(pid + 1, surname, twin, dob, rng.choice("MF"), passport))
@@ -226,7 +301,9 @@ def messy_dob(rng: random.Random, dob: str) -> str:
 def render(rng: random.Random, person: Person, record_id: str) -> list[str]:
     """One record of a person as a workplace might list it."""
     native_form = rng.choices(["south", "north", "spaced", "hanja", ""], [30, 10, 5, 15, 40])[0]
-    system = rng.choices(["rr", "mr", "nk", "customary", "passport", ""], [20, 12, 20, 20, 18, 10])[0]
+    system = rng.choices(["rr", "mr", "nk", "customary", "passport", ""], [20, 12, 20, 20, 18, 10])[
+        0
+    ]
     if not native_form and not system:
         system = "nk"
     family, given = latin_name(rng, person, system) if system else ("", "")
@@ -259,7 +336,9 @@ def generate(size: int, seed: int = 7) -> pl.DataFrame:
         if len(rows) >= size:
             break
     frame = pl.DataFrame(rows[:size], schema=COLUMNS, orient="row")
-    return frame.with_columns(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in COLUMNS)
+    return frame.with_columns(
+        pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in COLUMNS
+    )
 
 
 def pairwise_scores(truth: pl.DataFrame, clusters: pl.DataFrame) -> dict[str, float]:
@@ -349,8 +428,7 @@ def results_section(rows: list[dict[str, Any]], command: str) -> str:
     lines = [
         "## Linkage",
         "",
-        f"Command: `{command}` (2 cores; times are wall clock for linking, "
-        "generation excluded).",
+        f"Command: `{command}` (2 cores; times are wall clock for linking, generation excluded).",
         "",
         "| records | configuration | precision | recall | F1 | time (s) |",
         "| ---: | --- | ---: | ---: | ---: | ---: |",

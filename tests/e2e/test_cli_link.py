@@ -22,7 +22,7 @@ b3,,Yi Yŏng-hŭi,,1990-07-21,F,
 n1,Kim,Yong Chol,,1970-01-01,M,
 n2,Kim,Young-chul,,1982-06-15,M,
 t1,Jeong,Min-su,정민수,1995-04-04,M,
-t2,Jeong,Min-ho,,1995-04-04,M,
+t2,Jeong,Hyun-woo,,1995-04-04,M,
 """
 EXPECTED = {
     frozenset({"a1", "a2", "a3", "a4"}),

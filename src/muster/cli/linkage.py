@@ -12,13 +12,11 @@ import typer
 from rich.console import Console
 
 from muster.cli.app import app, refuse
-from muster.linkage.engines import EngineUnavailable
-from muster.linkage.io import LinkInputError, read_link_input, write_link_output
 
 __all__ = ["app", "link"]
 
 
-class EngineChoice(str, enum.Enum):
+class EngineChoice(enum.StrEnum):
     """Where Splink runs its SQL."""
 
     duckdb = "duckdb"
@@ -58,6 +56,9 @@ def link(
     ] = EngineChoice.duckdb,
 ) -> None:
     """Cluster person records: records of one person get the same cluster_id."""
+    # Imported here so that `muster --help` and other commands start fast.
+    from muster.linkage.engines import Engine, EngineUnavailable
+    from muster.linkage.io import LinkInputError, read_link_input, write_link_output
     from muster.linkage.link import link_records
 
     if not input_file.is_file():
@@ -65,7 +66,7 @@ def link(
     if not out.parent.exists():
         refuse(f"{out.parent}: no such directory for --out")
     _quiet_libraries()
-    console = Console(stderr=True)
+    console = Console(stderr=True, log_path=False)
     progress = _Progress(console)
     with progress.status:
         try:
@@ -73,7 +74,7 @@ def link(
         except LinkInputError as error:
             refuse(f"{input_file}: {error}")
         progress(f"read {len(records):,} records")
-        chosen = "spark" if engine is EngineChoice.spark else "duckdb"
+        chosen: Engine = "spark" if engine is EngineChoice.spark else "duckdb"
         try:
             result = link_records(records, engine=chosen, progress=progress)
         except EngineUnavailable as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,13 +23,13 @@ __all__ = ["app", "plan_command"]
 @app.command("plan")
 def plan_command(
     scenario_file: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             metavar="SCENARIO.json",
             help="Scenario file (SPEC §6): hosts, routes, workplaces, returnees, replacements.",
             dir_okay=False,
         ),
-    ],
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", metavar="PLAN.json", help="Write the plan here (default: stdout)."),
@@ -37,9 +38,26 @@ def plan_command(
         float,
         typer.Option("--time-limit", metavar="S", min=1.0, help="Seconds allowed for planning."),
     ] = 60.0,
+    from_db: Annotated[
+        bool,
+        typer.Option("--from-db", help="Build the scenario from the database (needs --call)."),
+    ] = False,
+    call: Annotated[int | None, typer.Option("--call", help="Call whose persons to plan.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default: today).")
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Days to plan.")] = 60,
 ) -> None:
     """Compute a rotation plan: dated moves home and out, with a reason for everyone not moved."""
-    # A later `--from-db --call ID` builds the Scenario from the database instead of a file.
+    if from_db == (scenario_file is not None) or (from_db and call is None):
+        print("muster: give SCENARIO.json, or --from-db --call ID", file=sys.stderr)
+        raise typer.Exit(2)
+    if from_db:
+        assert call is not None
+        result = _plan_from_db(call, start, horizon, time_limit)
+        _write(result, out)
+        return
+    assert scenario_file is not None
     # Imported here: the solver's libraries should not slow down every other command.
     from muster.planning import ScenarioError, load_scenario, plan
 
@@ -53,6 +71,47 @@ def plan_command(
         result = plan(scenario, time_limit=time_limit, progress=lambda m: status.update(m))
     _write(result, out)
     console.print(_summary(result, time.monotonic() - started), highlight=False)
+
+
+def _plan_from_db(call: int, start: str | None, horizon: int, time_limit: float) -> Plan:
+    """Consolidate the call, build the scenario from stored data, plan, save the version."""
+    from muster.cli.app import handled, open_muster, options
+    from muster.planning import ScenarioError
+    from muster.services.actors import resolve_user
+    from muster.services.rotation_plan import plan_from_db
+
+    try:
+        first = date.fromisoformat(start) if start else date.today()
+    except ValueError:
+        refuse(f"--start {start!r}: expected a date YYYY-MM-DD")
+    console = Console(stderr=True)
+    started = time.monotonic()
+    with handled():
+        muster = open_muster()
+        try:
+            with console.status("consolidating and planning", spinner="dots"), muster.uow() as uow:
+                saved = plan_from_db(
+                    uow,
+                    resolve_user(uow, options().acting_as),
+                    muster.catalogue,
+                    call_id=call,
+                    start=first,
+                    horizon_days=horizon,
+                    time_limit=time_limit,
+                    now=muster.clock(),
+                )
+        except ScenarioError as exc:
+            refuse(
+                "the stored data do not make a valid scenario\n"
+                + "\n".join(f"  {e}" for e in exc.errors)
+            )
+    for note in saved.notes:
+        console.print(f"note: {note}", highlight=False)
+    console.print(
+        f"saved as plan {saved.id}; " + _summary(saved.plan, time.monotonic() - started),
+        highlight=False,
+    )
+    return saved.plan
 
 
 def _write(result: Plan, out: Path | None) -> None:

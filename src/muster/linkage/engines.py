@@ -74,7 +74,7 @@ def spark_api() -> Any:
     """A Splink database API on a local Spark session."""
     from splink import SparkAPI
 
-    return SparkAPI(
+    return SparkAPI(  # type: ignore[no-untyped-call]
         spark_session=spark_session(),
         break_lineage_method="persist",
         num_partitions_on_repartition=8,

@@ -45,16 +45,19 @@ def _facts_table(
     return table.rename({c: f"{column}:{c}" for c in table.columns if c != column})
 
 
+def _as_family_field(text: str) -> FieldFacts:
+    return part_field_facts(text, False)
+
+
+def _as_given_field(text: str) -> FieldFacts:
+    return part_field_facts(text, True)
+
+
 def _with_facts(names: pl.DataFrame) -> pl.DataFrame:
     """Join each name column's facts; whole-name readings only where a field stands alone."""
-    for column, given_field in (("family_name", False), ("given_name", True)):
+    for column, read in (("family_name", _as_family_field), ("given_name", _as_given_field)):
         values = names[column].drop_nulls().unique().to_list()
-        table = _facts_table(
-            values,
-            column,
-            ("as_family", "as_given"),
-            lambda v, g=given_field: part_field_facts(v, g),
-        )
+        table = _facts_table(values, column, ("as_family", "as_given"), read)
         names = names.join(table, on=column, how="left", maintain_order="left")
     for column, other in (("family_name", "given_name"), ("given_name", "family_name")):
         alone = names.filter(pl.col(other).is_null())[column].drop_nulls().unique().to_list()
@@ -87,13 +90,16 @@ def _latin(output: str) -> pl.Expr:
     side = "as_family" if output.startswith("family") else "as_given"
     swapped = "given_name" if side == "as_family" else "family_name"
     normal = "family_name" if side == "as_family" else "given_name"
-    family_only = pl.when(_col("family_name", "single"))
-    family_only = family_only.then(_col("family_name", f"as_family.{output}"))
+    family_only = (
+        pl.when(_col("family_name", "single"))
+        .then(_col("family_name", f"as_family.{output}"))
+        .otherwise(_col("family_name", f"whole.{output}"))
+    )
     return (
         pl.when(~family & given)
         .then(_col("given_name", f"whole.{output}"))
         .when(family & ~given)
-        .then(family_only.otherwise(_col("family_name", f"whole.{output}")))
+        .then(family_only)
         .when(family & given & _swap())
         .then(_col(swapped, f"{side}.{output}"))
         .when(family & given)
@@ -106,8 +112,11 @@ def _reading(output: str) -> pl.Expr:
     latin = {o: _latin(o) for o in OUTPUTS}
     other = _col("name_native", "other.family_key")
     use_other = other.is_not_null() & (other == latin["family_key"])
-    native = pl.when(use_other).then(_col("name_native", f"other.{output}"))
-    native = native.otherwise(_col("name_native", f"whole.{output}"))
+    native = (
+        pl.when(use_other)
+        .then(_col("name_native", f"other.{output}"))
+        .otherwise(_col("name_native", f"whole.{output}"))
+    )
     no_latin = latin["family_key"].is_null() & latin["given_key"].is_null()
     return (
         pl.when(_col("name_native", "native"))

@@ -67,7 +67,9 @@ def _header(names: list[str]) -> list[InputError]:
         for n, f in zip(names, folded, strict=True)
         if f not in LINK_INPUT_COLUMNS
     ]
-    errors += [InputError(1, c, "", "missing column") for c in LINK_INPUT_COLUMNS if c not in folded]
+    errors += [
+        InputError(1, c, "", "missing column") for c in LINK_INPUT_COLUMNS if c not in folded
+    ]
     errors += [
         InputError(1, c, "", "column appears more than once")
         for c in LINK_INPUT_COLUMNS

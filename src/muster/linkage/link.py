@@ -44,18 +44,21 @@ class ReviewDecision:
 
 @dataclass(frozen=True)
 class LinkOptions:
-    """Thresholds on the evidence of a pair (bits): linking, and the grey zone for review.
+    """When two records are linked, which pairs go to review, which pairs veto a cluster.
 
-    Evidence is Splink's match weight without the prior (the Bayes factor, log2).
-    The prior, the chance that two random records match, falls as a file grows
-    (about one pair in n is a match), so a fixed match-probability threshold
-    would ask more evidence of a larger file; a threshold on evidence does not.
-    16 bits is, for example, an exact name and a birth date one digit off.
+    Evidence is Splink's match weight without the prior: the Bayes factor in bits.
+    A link needs `link_bits` of evidence (16 bits is, for example, an exact name
+    and a birth date one digit off) and a match probability of `min_probability`.
+    The probability also weighs the prior, which falls as a file grows (about one
+    pair in n is a match), so large files, with many namesakes, need more evidence.
+    Two records whose own pair scores under `veto_bits` are not put in one cluster
+    through other links (this stops chains of namesakes), unless a reviewer said so.
     """
 
     link_bits: float = 16.0
-    review_low_bits: float = 10.0
-    review_high_bits: float = 20.0
+    min_probability: float = 0.6
+    veto_bits: float = 0.0
+    review_margin_bits: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class LinkResult:
     review_pairs: pl.DataFrame
     settings: dict[str, Any]
     trained: bool
+    threshold_bits: float = 0.0
     scored_pairs: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -80,13 +84,18 @@ def prior_bits(settings: dict[str, Any]) -> float:
     return math.log2(rate / (1 - rate))
 
 
-def _scored_pairs(linker: Linker, floor_bits: float) -> pl.DataFrame:
+def link_threshold(options: LinkOptions, prior: float) -> float:
+    """Evidence (bits) a pair needs to be linked, given the prior of this file."""
+    odds = math.log2(options.min_probability / (1 - options.min_probability))
+    return max(options.link_bits, odds - prior)
+
+
+def _scored_pairs(linker: Linker, prior: float, floor_bits: float) -> pl.DataFrame:
     """Scored candidate pairs with at least `floor_bits` of evidence, as row positions."""
-    prior = prior_bits(linker.misc.save_model_to_json())
     predictions = linker.inference.predict(
         threshold_match_weight=prior + floor_bits, warning_mode="never"
     )
-    table = predictions.as_pyarrow_table()
+    table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
     predictions.drop_table_from_database_and_remove_from_cache()
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
@@ -124,10 +133,13 @@ def _cluster_ids(record_ids: pl.Series, labels: np.ndarray[Any, Any]) -> pl.Data
 
 
 def _review_pairs(
-    pairs: pl.DataFrame, record_ids: pl.Series, options: LinkOptions, decided: set[tuple[int, int]]
+    pairs: pl.DataFrame,
+    record_ids: pl.Series,
+    zone: tuple[float, float],
+    decided: set[tuple[int, int]],
 ) -> pl.DataFrame:
     """Grey-zone pairs not yet decided, most likely matches first."""
-    low, high = options.review_low_bits, options.review_high_bits
+    low, high = zone
     grey = pairs.filter(pl.col("evidence_bits").is_between(low, high, "left"))
     if decided:
         undecided = [
@@ -156,6 +168,32 @@ def _check_ids(record_ids: pl.Series) -> None:
         raise ValueError("record_id values must be unique")
 
 
+def _clusters(
+    pairs: pl.DataFrame,
+    count: int,
+    threshold: float,
+    decisions: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+    veto_bits: float,
+) -> np.ndarray[Any, Any]:
+    """Cluster labels; clusters holding a pair scored under the veto are rebuilt without it."""
+    same, split = decisions
+    scored = ScoredPairs(
+        left=pairs["unique_id_l"].to_numpy(),
+        right=pairs["unique_id_r"].to_numpy(),
+        score=pairs["evidence_bits"].to_numpy(),
+    )
+    labels = cluster_labels(count, scored, threshold, same, split)
+    weak = pairs.filter(pl.col("evidence_bits") < veto_bits)
+    left, right = weak["unique_id_l"].to_numpy(), weak["unique_id_r"].to_numpy()
+    together = labels[left] == labels[right]
+    confirmed = set(same) | {(b, a) for a, b in same}
+    vetoes = [p for p in zip(left[together].tolist(), right[together].tolist(), strict=True)]
+    vetoes = [p for p in vetoes if p not in confirmed]
+    if not vetoes:
+        return labels
+    return cluster_labels(count, scored, threshold, same, [*split, *vetoes])
+
+
 def link_records(
     records: pl.DataFrame,
     *,
@@ -179,25 +217,26 @@ def link_records(
     report(f"starting {engine}")
     db_api = database_api(engine)
     table = register_table(db_api, features.to_arrow(), "muster_link_records")
-    linker = Linker(table, settings or model.settings(), log_level=None)
+    large = len(features) >= model.MIN_RECORDS_TO_TRAIN
+    linker = Linker(table, settings or model.settings(term_frequencies=large), log_level=None)
     if settings is None:
         report("estimating model parameters")
         model.train(linker, len(features))
     report("scoring candidate pairs")
-    pairs = _scored_pairs(linker, min(options.review_low_bits, options.link_bits))
+    trained = linker.misc.save_model_to_json()
+    prior = prior_bits(trained)
+    threshold = link_threshold(options, prior)
+    zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
+    pairs = _scored_pairs(linker, prior, min(options.veto_bits, zone[0], 0.0))
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
-    scored = ScoredPairs(
-        left=pairs["unique_id_l"].to_numpy(),
-        right=pairs["unique_id_r"].to_numpy(),
-        score=pairs["evidence_bits"].to_numpy(),
-    )
-    labels = cluster_labels(len(features), scored, options.link_bits, same, split)
+    labels = _clusters(pairs, len(features), threshold, (same, split), options.veto_bits)
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
-        review_pairs=_review_pairs(pairs, record_ids, options, set(same) | set(split)),
-        settings=linker.misc.save_model_to_json(),
-        trained=settings is None and len(features) >= model.MIN_RECORDS_TO_TRAIN,
+        review_pairs=_review_pairs(pairs, record_ids, zone, set(same) | set(split)),
+        settings=trained,
+        trained=settings is None and large,
+        threshold_bits=threshold,
         scored_pairs=len(pairs),
         notes=notes,
     )

@@ -31,25 +31,27 @@ _DOB_TWO_OF_THREE = (
     "OR (birth_year_l = birth_year_r AND substr(dob_l, 9, 2) = substr(dob_r, 9, 2)) "
     "OR birth_month_day_l = birth_month_day_r"
 )
+
+
 def _prior(level: Any, m: float, u: float) -> Any:
     """A comparison level with its prior m and u probabilities."""
     return level.configure(m_probability=m, u_probability=u)
 
 
-def family_comparison() -> cl.CustomComparison:
+def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     """Surname key: exact (with term-frequency adjustment), close, different."""
     return cl.CustomComparison(
         output_column_name="family_name",
         comparison_levels=[
             cll.NullLevel("family_key"),
-            _prior(cll.ExactMatchLevel("family_key", term_frequency_adjustments=True), 0.92, 0.05),
+            _prior(cll.ExactMatchLevel("family_key", term_frequency_adjustments=term_frequencies), 0.92, 0.05),
             _prior(cll.JaroWinklerLevel("family_key", 0.85), 0.04, 0.03),
             _prior(cll.ElseLevel(), 0.04, 0.92),
         ],
     )
 
 
-def given_comparison() -> cl.CustomComparison:
+def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     """Given name: same Hangul, different Hangul, same key, one slip apart, different.
 
     The low prior m of "different" encodes that a person's given name does not
@@ -65,7 +67,7 @@ def given_comparison() -> cl.CustomComparison:
             cll.NullLevel("given_key"),
             _prior(cll.CustomLevel("given_hangul_l = given_hangul_r", "same Hangul"), 0.45, 4e-4),
             _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
-            _prior(cll.ExactMatchLevel("given_key", term_frequency_adjustments=True), 0.42, 0.001),
+            _prior(cll.ExactMatchLevel("given_key", term_frequency_adjustments=term_frequencies), 0.42, 0.001),
             _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),
             _prior(cll.ElseLevel(), 1e-4, 0.99),
         ],
@@ -123,14 +125,18 @@ def prediction_blocking_rules() -> list[Any]:
     ]
 
 
-def settings() -> SettingsCreator:
-    """The untrained model with its prior parameters."""
+def settings(term_frequencies: bool = True) -> SettingsCreator:
+    """The untrained model with its prior parameters.
+
+    Term-frequency adjustments need a file large enough that a name's frequency
+    is not just how often one person is listed; small files go without.
+    """
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
-            family_comparison(),
-            given_comparison(),
+            family_comparison(term_frequencies),
+            given_comparison(term_frequencies),
             dob_comparison(),
             passport_comparison(),
             sex_comparison(),
@@ -144,7 +150,7 @@ def settings() -> SettingsCreator:
 
 def estimate_prior_match_rate(linker: Linker, record_count: int) -> None:
     """Probability that two random records match, from near-certain deterministic rules."""
-    rules = [block_on("family_key", "given_key", "dob"), block_on("passport", "dob")]
+    rules: list[Any] = [block_on("family_key", "given_key", "dob"), block_on("passport", "dob")]
     try:
         linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
     except ValueError:  # more exact matches than the recall allows: a file of duplicates

@@ -9,8 +9,8 @@ A key folds the distinctions that romanisation systems disagree on, so that
   ㅈㅉㅊ/j ch -> C, ㅅㅆ/s sh -> S, ㄹ/r l -> L, final ㅇ/ng -> G;
 - vowels ㅓ ㅗ ㅜ ㅡ (eo o u eu oo ŏ ŭ) -> O, ㅐ ㅔ -> E, ㅕ ㅛ ㅠ -> YO,
   ㅚ ㅙ ㅞ (oe oi we wae) -> WE, ㅢ ㅣ (ui ee yi) -> I;
-- doubled letters collapse (박경 PAKKYOG -> PAKYOG, 수우 SOO -> SO), and the key's first syllable follows the South
-  initial-sound rule (리 ri -> I, 로 ro -> NO, 녀 nyeo -> YO).
+- doubled letters collapse (박경 PAKKYOG -> PAKYOG, 수우 SOO -> SO), and the key's
+  first syllable follows the South initial-sound rule (리 ri -> I, 로 ro -> NO, 녀 nyeo -> YO).
 """
 
 from __future__ import annotations
@@ -21,12 +21,10 @@ from functools import cache, lru_cache
 
 from muster.linkage.hangul import compose, is_hangul_syllable, syllable_parts
 
-_INITIALS = ("K", "K", "N", "T", "T", "L", "M", "P", "P", "S", "S", "", "C", "C", "C", "K")
-_INITIALS += ("T", "P", "H")
-_MEDIALS = ("A", "E", "YA", "YE", "O", "E", "YO", "YE", "O", "WA", "WE", "WE", "YO", "O")
-_MEDIALS += ("WO", "WE", "WI", "YO", "O", "I", "I")
-_FINALS = ("", "K", "K", "K", "N", "N", "N", "T", "L", "K", "M", "L", "L", "L", "P", "L")
-_FINALS += ("M", "P", "P", "T", "T", "G", "T", "T", "K", "T", "P", "T")
+# Class of each jamo, by its index in a Hangul syllable (initial 19, medial 21, final 28).
+_INITIALS = "K K N T T L M P P S S - C C C K T P H".replace("-", "").split(" ")
+_MEDIALS = "A E YA YE O E YO YE O WA WE WE YO O WO WE WI YO O I I".replace("-", "").split(" ")
+_FINALS = "- K K K N N N T L K M L L L P L M P P T T G T T K T P T".replace("-", "").split(" ")
 
 _VOWEL_TOKENS = {
     "a": "A", "ae": "E", "ai": "E", "e": "E",

@@ -17,7 +17,9 @@ from muster.planning.ledger import Ledger
 from muster.planning.result import Reason, Unscheduled
 from muster.planning.scenario import ineligibility
 
-MAX_RUNS = 4
+MAX_RUNS = 3
+NO_REPLACEMENT = "no replacement left"
+UNUSED = "not reached within the time limit"
 
 
 def explain(ledger: Ledger) -> list[Unscheduled]:
@@ -99,14 +101,14 @@ class _Context:
         if ptype.paired and self.pool[place] == 0:
             return "no_replacement", f"no replacement has {trade}"
         days = [d for d in np.flatnonzero(f.open_days(place, "home")) if d >= ready]
-        labels = [self._home_blocks(place, int(d)) for d in days]
-        if ptype.paired and all("no replacement left" in label for label in labels):
+        blocks = [self._home_blocks(place, int(d)) for d in days]
+        if ptype.paired and all(NO_REPLACEMENT in b for b in blocks):
             return "no_replacement", (
                 f"all {self.pool[place]} replacements with {trade} are scheduled or ready too late"
             )
-        return "capacity", self._runs([int(d) for d in days], labels)
+        return "capacity", self._summary([int(d) for d in days], blocks)
 
-    def _home_blocks(self, place: int, day: int) -> str:
+    def _home_blocks(self, place: int, day: int) -> list[str]:
         f, ledger = self.facts, self.ledger
         host = f.types[place].host
         blocks = []
@@ -118,8 +120,8 @@ class _Context:
             if ledger.out_left[host, day] <= 0:
                 blocks.append(f"out seats full ({self._routes(host, day)})")
             if day < self.left_from[place]:
-                blocks.append("no replacement left")
-        return ", ".join(blocks) or "not reached within the time limit"
+                blocks.append(NO_REPLACEMENT)
+        return blocks or [UNUSED]
 
     def _replacement(self, j: int) -> tuple[Reason, str]:
         f = self.facts
@@ -134,9 +136,9 @@ class _Context:
         if timing is not None:
             return timing
         days = [int(d) for d in np.flatnonzero(open_days) if d >= f.rep_ready[j]]
-        return "capacity", self._runs(days, [self._out_blocks(places, d) for d in days])
+        return "capacity", self._summary(days, [self._out_blocks(places, d) for d in days])
 
-    def _out_blocks(self, places: tuple[int, ...], day: int) -> str:
+    def _out_blocks(self, places: tuple[int, ...], day: int) -> list[str]:
         f, ledger = self.facts, self.ledger
         blocks: set[str] = set()
         for place in places:
@@ -147,7 +149,7 @@ class _Context:
                 blocks.add(f"out seats full ({self._routes(host, day)})")
             elif not (ledger.headroom(place)[:, day] > 0).any():
                 blocks.add(f"no vacancy for trade '{f.types[place].trade}' in {f.host_ids[host]}")
-        return ", ".join(sorted(blocks)) or "not reached within the time limit"
+        return sorted(blocks) or [UNUSED]
 
     def _routes(self, host: int, day: int) -> str:
         f = self.facts
@@ -158,17 +160,25 @@ class _Context:
         start = self.date(first).isoformat()
         return start if first == last else f"{start}..{self.date(last).isoformat()}"
 
-    def _runs(self, days: list[int], labels: list[str]) -> str:
-        """`label first..last` for each run of consecutive candidate days with one label."""
-        parts = [f"{label} {self._span(a, b)}" for label, a, b in _runs(days, labels)]
-        if len(parts) > MAX_RUNS:
-            parts = [*parts[:MAX_RUNS], f"and {len(parts) - MAX_RUNS} more periods"]
+    def _summary(self, days: list[int], blocks: list[list[str]]) -> str:
+        """Each limit with the periods of candidate days it blocked, most frequent first."""
+        by_cause: dict[str, list[int]] = {}
+        for day, causes in zip(days, blocks, strict=True):
+            for cause in causes:
+                by_cause.setdefault(cause, []).append(day)
+        parts = []
+        for cause, hit in sorted(by_cause.items(), key=lambda item: -len(item[1])):
+            spans = [self._span(a, b) for a, b in _periods(hit, days)]
+            more = f" and {len(spans) - MAX_RUNS} more periods" if len(spans) > MAX_RUNS else ""
+            parts.append(f"{cause} {', '.join(spans[:MAX_RUNS])}{more}")
         return "; ".join(parts)
 
 
-def _runs(days: list[int], labels: list[str]) -> Iterator[tuple[str, int, int]]:
+def _periods(hit: list[int], days: list[int]) -> Iterator[tuple[int, int]]:
+    """Runs of `hit` days that are consecutive among the candidate `days`."""
+    position = {day: k for k, day in enumerate(days)}
     start = 0
-    for k in range(1, len(days) + 1):
-        if k == len(days) or labels[k] != labels[start] or days[k] != days[k - 1] + 1:
-            yield labels[start], days[start], days[k - 1]
+    for k in range(1, len(hit) + 1):
+        if k == len(hit) or position[hit[k]] != position[hit[k - 1]] + 1:
+            yield hit[start], hit[k - 1]
             start = k

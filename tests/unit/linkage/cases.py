@@ -41,7 +41,7 @@ CASES = [
     # twins: same surname and birth date, different given names
     ("t1", "Jeong", "Min-su", "", "1995-04-04", "M", "", "jeong-minsu"),
     ("t2", "", "", "정민수", "1995-04-04", "M", "", "jeong-minsu"),
-    ("t3", "Jeong", "Min-ho", "", "1995-04-04", "M", "", "jeong-minho"),
+    ("t3", "Jeong", "Hyun-woo", "정현우", "1995-04-04", "M", "", "jeong-hyunwoo"),
     ("t4", "Han", "So Yong", "", "1999-12-12", "F", "", "han-soyoung"),
     ("t5", "", "", "한미영", "1999-12-12", "F", "", "han-miyoung"),
 ]
