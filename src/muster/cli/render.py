@@ -48,7 +48,10 @@ def print_status_table(call: Call, rows: list[UnitStatus], counts: dict[str, int
 
 def status_csv(rows: list[UnitStatus]) -> bytes:
     """The status rows as CSV (formula-safe)."""
-    body = [[r.as_json()[c] for c in STATUS_COLUMNS] for r in rows]
+    body = [
+        [r.unit, r.name, r.kind, r.parent, r.state, r.submitted_at, r.timeliness.value, r.entries]
+        for r in rows
+    ]
     return write_csv(list(STATUS_COLUMNS), body)
 
 
