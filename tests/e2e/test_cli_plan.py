@@ -120,7 +120,7 @@ def test_unreadable_json_exits_1(tmp_path: Path) -> None:
 def test_usage_errors_exit_2(scenario_file: Path) -> None:
     done = run("plan")
     assert done.returncode == 2
-    assert "Missing argument" in done.stderr
+    assert "give SCENARIO.json, or --from-db --call ID" in done.stderr
     assert in_process("plan", str(scenario_file), "--time-limit", "soon").exit_code == 2
     assert in_process("plan", str(scenario_file), "--time-limit", "0").exit_code == 2
     assert in_process("plan", str(scenario_file), "--bogus").exit_code == 2
