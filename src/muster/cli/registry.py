@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from muster.cli.app import app, handled, open_muster, options, read_input_file
-from muster.intake import read_people, read_units
+from muster.domain.users import User
+from muster.intake import Limits, read_people, read_units
 from muster.services.actors import resolve_user
 from muster.services.registry import add_user, import_people, import_units, set_hold
+from muster.store.uow import UnitOfWork
 
 import_app = typer.Typer(help="Load an organisation tree or a registry, all or nothing.")
 user_app = typer.Typer(help="Manage users.")
@@ -31,27 +34,29 @@ def init() -> None:
 @import_app.command("units")
 def import_units_command(file: FileArg) -> None:
     """Load units.csv (or XLSX): code, name, kind, parent_code, host_country, region, ..."""
-    with handled():
-        muster = open_muster()
-        records = read_units(
-            read_input_file(file, muster.settings.max_upload_bytes), file.name, muster.limits()
-        )
-        with muster.uow() as uow:
-            count = import_units(uow, resolve_user(uow, options().acting_as), records)
-        print(f"imported {count} units")
+    _import(file, read_units, import_units, "units")
 
 
 @import_app.command("people")
 def import_people_command(file: FileArg) -> None:
     """Load people.csv (or XLSX): the registry and each person's deployment."""
+    _import(file, read_people, import_people, "people")
+
+
+def _import(
+    file: Path,
+    reader: Callable[[bytes, str, Limits], Sequence[Any]],
+    service: Callable[[UnitOfWork, User, Any], int],
+    noun: str,
+) -> None:
+    """Read a file whole, then hand its records to an import service (all or nothing)."""
     with handled():
         muster = open_muster()
-        records = read_people(
-            read_input_file(file, muster.settings.max_upload_bytes), file.name, muster.limits()
-        )
+        data = read_input_file(file, muster.settings.max_upload_bytes)
+        records = reader(data, file.name, muster.limits())
         with muster.uow() as uow:
-            count = import_people(uow, resolve_user(uow, options().acting_as), records)
-        print(f"imported {count} people")
+            count = service(uow, resolve_user(uow, options().acting_as), records)
+        print(f"imported {count} {noun}")
 
 
 @user_app.command("add")

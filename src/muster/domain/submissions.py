@@ -194,20 +194,11 @@ class EntryChange:
         return "changed"
 
 
-DIFF_FIELDS = (
-    "person_id",
-    "family_name",
-    "given_name",
-    "name_native",
-    "date_of_birth",
-    "sex",
-    "passport_no",
-    "category",
-    "since",
-    "fit_to_travel",
-    "wants_to_return",
-    "note",
-)
+# The columns of a list (SPEC §5), in file order: an entry's fields, compared by diffs.
+LIST_FIELDS = (
+    "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
+    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
+)  # fmt: skip
 
 
 def diff_entries(before: Sequence[Entry], after: Sequence[Entry]) -> list[EntryChange]:
@@ -219,7 +210,7 @@ def diff_entries(before: Sequence[Entry], after: Sequence[Entry]) -> list[EntryC
         previous = old.get(key)
         if previous is None:
             changes.append(EntryChange(key, None, entry))
-        elif any(getattr(previous, f) != getattr(entry, f) for f in DIFF_FIELDS):
+        elif any(getattr(previous, f) != getattr(entry, f) for f in LIST_FIELDS):
             changes.append(EntryChange(key, previous, entry))
     changes.extend(EntryChange(k, e, None) for k, e in old.items() if k not in new)
     return changes

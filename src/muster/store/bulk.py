@@ -14,11 +14,9 @@ from typing import Any
 import polars as pl
 from sqlalchemy.orm import Session
 
-LIST_COLUMNS = (
-    "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
-    "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
-)  # fmt: skip
-ENTRY_COLUMNS = ("version_id", "row", *LIST_COLUMNS)
+from muster.domain.submissions import LIST_FIELDS
+
+ENTRY_COLUMNS = ("version_id", "row", *LIST_FIELDS)
 NOT_NULL_TEXT = ("category", "fit_to_travel", "wants_to_return")
 COPY_CHUNK_ROWS = 200_000
 
@@ -30,7 +28,7 @@ def entry_frame(frame: pl.DataFrame, version_id: int) -> pl.DataFrame:
         pl.col("row").cast(pl.Int64),
         *[
             pl.col(c).cast(pl.String) if c in ("date_of_birth", "since") else pl.col(c)
-            for c in LIST_COLUMNS
+            for c in LIST_FIELDS
         ],
     )
 

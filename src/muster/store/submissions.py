@@ -9,7 +9,14 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from muster.domain.submissions import Entry, Submission, SubmissionEvent, SubmissionState, Version
+from muster.domain.submissions import (
+    LIST_FIELDS,
+    Entry,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+    Version,
+)
 from muster.store.bulk import insert_entries
 from muster.store.tables import (
     EntryRow,
@@ -18,21 +25,7 @@ from muster.store.tables import (
     SubmissionVersionRow,
 )
 
-ENTRY_COLUMNS = (
-    "row",
-    "person_id",
-    "family_name",
-    "given_name",
-    "name_native",
-    "date_of_birth",
-    "sex",
-    "passport_no",
-    "category",
-    "since",
-    "fit_to_travel",
-    "wants_to_return",
-    "note",
-)
+ENTRY_COLUMNS = ("row", *LIST_FIELDS)
 
 
 STATES = {s.value: s for s in SubmissionState}
