@@ -38,13 +38,18 @@ def _prior(level: Any, m: float, u: float) -> Any:
     return level.configure(m_probability=m, u_probability=u)
 
 
+def _exact(column: str, term_frequencies: bool) -> Any:
+    """Exact match, adjusted for how common the value is when asked."""
+    return cll.ExactMatchLevel(column, term_frequency_adjustments=term_frequencies)
+
+
 def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     """Surname key: exact (with term-frequency adjustment), close, different."""
     return cl.CustomComparison(
         output_column_name="family_name",
         comparison_levels=[
             cll.NullLevel("family_key"),
-            _prior(cll.ExactMatchLevel("family_key", term_frequency_adjustments=term_frequencies), 0.92, 0.05),
+            _prior(_exact("family_key", term_frequencies), 0.92, 0.05),
             _prior(cll.JaroWinklerLevel("family_key", 0.85), 0.04, 0.03),
             _prior(cll.ElseLevel(), 0.04, 0.92),
         ],
@@ -67,7 +72,7 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
             cll.NullLevel("given_key"),
             _prior(cll.CustomLevel("given_hangul_l = given_hangul_r", "same Hangul"), 0.45, 4e-4),
             _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
-            _prior(cll.ExactMatchLevel("given_key", term_frequency_adjustments=term_frequencies), 0.42, 0.001),
+            _prior(_exact("given_key", term_frequencies), 0.42, 0.001),
             _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),
             _prior(cll.ElseLevel(), 1e-4, 0.99),
         ],
