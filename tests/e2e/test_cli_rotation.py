@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
+
 from tests.e2e.cli import invoke
 from tests.e2e.test_cli_loop import HEADER, _issue, _world
 
@@ -59,6 +61,8 @@ def test_plan_from_the_database(tmp_path: Path) -> None:
         "20",
         "--out",
         "plan.json",
+        "--manifest",
+        "plan.xlsx",
         db=db,
         cwd=path,
     )
@@ -69,6 +73,11 @@ def test_plan_from_the_database(tmp_path: Path) -> None:
     # Paired host: the returnee leaves only on the day the replacement arrives in W1.
     assert moves == {("P1", "home", "2021-08-03", "W1"), ("R1", "out", "2021-08-03", "W1")}
     assert plan["status"] == "optimal"
+    book = openpyxl.load_workbook(path / "plan.xlsx", read_only=True)
+    assert book.sheetnames == ["Summary", "2021-08-03 bridge"]
+    rows = list(book["2021-08-03 bridge"].iter_rows(values_only=True))
+    assert rows[0] == ("direction", "person", "workplace", "route", "date")
+    assert {r[:3] for r in rows[1:]} == {("home", "P1", "W1"), ("out", "R1", "W1")}
 
 
 def test_plan_usage_and_refusals(tmp_path: Path) -> None:

@@ -47,6 +47,10 @@ def plan_command(
         str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default: today).")
     ] = None,
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Days to plan.")] = 60,
+    manifest: Annotated[
+        Path | None,
+        typer.Option("--manifest", metavar="FILE.xlsx", help="Also write travel manifests."),
+    ] = None,
 ) -> None:
     """Compute a rotation plan: dated moves home and out, with a reason for everyone not moved."""
     if from_db == (scenario_file is not None) or (from_db and call is None):
@@ -55,7 +59,7 @@ def plan_command(
     if from_db:
         assert call is not None
         result = _plan_from_db(call, start, horizon, time_limit)
-        _write(result, out)
+        _write(result, out, manifest)
         return
     assert scenario_file is not None
     # Imported here: the solver's libraries should not slow down every other command.
@@ -69,7 +73,7 @@ def plan_command(
     started = time.monotonic()
     with console.status("planning", spinner="dots") as status:
         result = plan(scenario, time_limit=time_limit, progress=lambda m: status.update(m))
-    _write(result, out)
+    _write(result, out, manifest)
     console.print(_summary(result, time.monotonic() - started), highlight=False)
 
 
@@ -114,15 +118,20 @@ def _plan_from_db(call: int, start: str | None, horizon: int, time_limit: float)
     return saved.plan
 
 
-def _write(result: Plan, out: Path | None) -> None:
+def _write(result: Plan, out: Path | None, manifest: Path | None = None) -> None:
+    """The plan as JSON (stdout or --out), and the XLSX manifests when asked."""
     text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
-    if out is None:
-        sys.stdout.write(text)
-        return
     try:
+        if manifest is not None:
+            from muster.reports.manifest import manifest_xlsx
+
+            manifest.write_bytes(manifest_xlsx(result))
+        if out is None:
+            sys.stdout.write(text)
+            return
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        refuse(f"cannot write {out}: {exc.strerror}")
+        refuse(f"cannot write {exc.filename}: {exc.strerror}")
 
 
 def _summary(result: Plan, seconds: float) -> str:
