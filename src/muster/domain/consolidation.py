@@ -15,21 +15,12 @@ from typing import Any
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue, Section
 from muster.domain.completeness import UnitStatus
-from muster.domain.submissions import Entry
+from muster.domain.submissions import IDENTITY_FIELDS, Entry
 from muster.domain.units import UnitTree
 from muster.domain.users import Permission, User
 
 PROTECTION = "protection"
 HEALTH = "health"
-IDENTITY_FIELDS = (
-    "person_id",
-    "family_name",
-    "given_name",
-    "name_native",
-    "date_of_birth",
-    "sex",
-    "passport_no",
-)
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,8 @@ LIST_FIELDS = (
     "person_id", "family_name", "given_name", "name_native", "date_of_birth", "sex",
     "passport_no", "category", "since", "fit_to_travel", "wants_to_return", "note",
 )  # fmt: skip
+# Who the entry is about (the rest says what is reported).
+IDENTITY_FIELDS = LIST_FIELDS[:7]
 
 
 def diff_entries(before: Sequence[Entry], after: Sequence[Entry]) -> list[EntryChange]:

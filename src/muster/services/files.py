@@ -6,22 +6,13 @@ from typing import Literal
 
 from muster.domain.categories import Catalogue
 from muster.domain.errors import NotFound
+from muster.domain.submissions import IDENTITY_FIELDS
 from muster.domain.units import UnitKind
 from muster.domain.users import Permission, User, in_scope, require_scope
 from muster.intake.archive import FileArchive
 from muster.intake.templates import build_list_template
 from muster.store.files import ReceivedFile
 from muster.store.uow import UnitOfWork
-
-ROSTER_COLUMNS = (
-    "person_id",
-    "family_name",
-    "given_name",
-    "name_native",
-    "date_of_birth",
-    "sex",
-    "passport_no",
-)
 
 
 def received_files(
@@ -64,7 +55,7 @@ def list_template(
         raise NotFound(f"{unit_code!r} is not a workplace; templates are per workplace")
     held = set() if actor.has(Permission.PROTECTION) else uow.holds.held()
     rows = [
-        {c: _text(getattr(p, c)) for c in ROSTER_COLUMNS}
+        {c: _text(getattr(p, c)) for c in IDENTITY_FIELDS}
         for p in uow.people.roster(unit_code)
         if p.person_id not in held
     ]
