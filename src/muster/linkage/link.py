@@ -52,12 +52,13 @@ class LinkOptions:
     The probability also weighs the prior, which falls as a file grows (about one
     pair in n is a match), so large files, with many namesakes, need more evidence.
     Two records whose own pair scores under `veto_bits` are not put in one cluster
-    through other links (this stops chains of namesakes), unless a reviewer said so.
+    through other links (this stops chains of namesakes and twins), unless a
+    reviewer said so; every candidate pair is scored for this, however weak.
     """
 
     link_bits: float = 16.0
-    min_probability: float = 0.6
-    veto_bits: float = 0.0
+    min_probability: float = 0.5
+    veto_bits: float = 2.0
     review_margin_bits: float = 4.0
 
 
@@ -90,11 +91,9 @@ def link_threshold(options: LinkOptions, prior: float) -> float:
     return max(options.link_bits, odds - prior)
 
 
-def _scored_pairs(linker: Linker, prior: float, floor_bits: float) -> pl.DataFrame:
-    """Scored candidate pairs with at least `floor_bits` of evidence, as row positions."""
-    predictions = linker.inference.predict(
-        threshold_match_weight=prior + floor_bits, warning_mode="never"
-    )
+def _scored_pairs(linker: Linker, prior: float) -> pl.DataFrame:
+    """Every scored candidate pair, as row positions (weak pairs are vetoes)."""
+    predictions = linker.inference.predict(warning_mode="never")
     table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
     predictions.drop_table_from_database_and_remove_from_cache()
     frame = pl.from_arrow(table)
@@ -227,7 +226,7 @@ def link_records(
     prior = prior_bits(trained)
     threshold = link_threshold(options, prior)
     zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
-    pairs = _scored_pairs(linker, prior, min(options.veto_bits, zone[0], 0.0))
+    pairs = _scored_pairs(linker, prior)
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
     labels = _clusters(pairs, len(features), threshold, (same, split), options.veto_bits)

@@ -59,6 +59,8 @@ def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
 def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     """Given name: same Hangul, different Hangul, same key, one slip apart, different.
 
+    Agreement is weighed by how common the name is (the Hangul and the key alike).
+
     The low prior m of "different" encodes that a person's given name does not
     change between lists: twins share surname and birth date, not the given name.
     """
@@ -70,7 +72,9 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
         output_column_name="given_name",
         comparison_levels=[
             cll.NullLevel("given_key"),
-            _prior(cll.CustomLevel("given_hangul_l = given_hangul_r", "same Hangul"), 0.45, 4e-4),
+            _prior(_exact("given_hangul", term_frequencies), 0.45, 4e-4).configure(
+                label_for_charts="same Hangul"
+            ),
             _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
             _prior(_exact("given_key", term_frequencies), 0.42, 0.001),
             _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),
@@ -80,15 +84,23 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
 
 
 def dob_comparison() -> cl.CustomComparison:
-    """Date of birth: exact, day and month swapped, one digit off, different."""
+    """Date of birth: exact, day and month swapped, one digit off, different.
+
+    A digit off in the year is told apart from one in the month or day: they are
+    not equally common between two random people.
+    """
     one_digit = cll.And(cll.CustomLevel(_DOB_TWO_OF_THREE), cll.LevenshteinLevel("dob", 1))
+    year_digit = cll.And(
+        cll.CustomLevel("birth_month_day_l = birth_month_day_r"), cll.LevenshteinLevel("dob", 1)
+    )
     return cl.CustomComparison(
         output_column_name="date_of_birth",
         comparison_levels=[
             cll.NullLevel("dob"),
             _prior(cll.ExactMatchLevel("dob"), 0.86, 6e-5),
             _prior(cll.CustomLevel(_DOB_SWAPPED, "day and month swapped"), 0.03, 1e-5),
-            _prior(one_digit.configure(label_for_charts="one digit off"), 0.06, 5e-4),
+            _prior(year_digit.configure(label_for_charts="one digit off in the year"), 0.03, 3e-4),
+            _prior(one_digit.configure(label_for_charts="one digit off"), 0.03, 2e-4),
             _prior(cll.ElseLevel(), 5e-4, 0.999),
         ],
     )
@@ -127,6 +139,10 @@ def prediction_blocking_rules() -> list[Any]:
         block_on("passport"),
         block_on("family_key", "given_key", "birth_year"),
         block_on("family_key", "given_key", "birth_month_day"),
+        # A record without a birth date meets the records of the same name; only a
+        # rare name (term frequencies) gives enough evidence to link it.
+        "l.family_key = r.family_key AND l.given_key = r.given_key AND l.dob IS NULL",
+        "l.family_key = r.family_key AND l.given_key = r.given_key AND r.dob IS NULL",
     ]
 
 

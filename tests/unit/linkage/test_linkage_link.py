@@ -87,3 +87,19 @@ def test_records_need_unique_ids() -> None:
     frame = cases_frame().drop("person").with_columns(pl.lit("x").alias("record_id"))
     with pytest.raises(ValueError, match="unique"):
         link_records(frame)
+
+
+def test_record_without_birth_date_is_compared_with_its_namesakes() -> None:
+    frame = pl.DataFrame(
+        {
+            "record_id": ["d1", "d2"],
+            "family_name": ["Kim", "Gim"],
+            "given_name": ["Chol Su", "Cheol-su"],
+            "name_native": ["김철수", None],
+            "date_of_birth": ["1970-03-04", None],
+            "sex": ["M", "M"],
+            "passport_no": [None, None],
+        }
+    )
+    result = link_records(frame)
+    assert result.scored_pairs == 1  # no birth date, no passport: met on the name alone
