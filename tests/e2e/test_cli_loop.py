@@ -207,3 +207,49 @@ def test_no_disciplinary_commands_or_categories(sqlite_world: tuple[Path, str]) 
         cwd=path,
     )
     assert bad.code == 1 and "unknown category 'defection'" in bad.err
+
+
+def test_template_files_and_diff_commands(sqlite_world: tuple[Path, str]) -> None:
+    path, db = sqlite_world
+    call = _issue(path, db, invoke)
+    made = invoke(
+        "template",
+        "--call",
+        call,
+        "--unit",
+        "W1",
+        "--format",
+        "csv",
+        "--out",
+        "w1.csv",
+        db=db,
+        cwd=path,
+    )
+    assert made.code == 0, made.err
+    lines = (path / "w1.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == HEADER.strip() and lines[1].startswith("P1,Kim,Chol Su,김철수")
+    (path / "w1.csv").write_text(
+        HEADER + lines[1].replace(",,,,,", ",illness,,no,yes,") + "\n", encoding="utf-8"
+    )
+    submitted = invoke("submit", "--call", call, "--unit", "W1", "w1.csv", db=db, cwd=path)
+    assert submitted.code == 0, submitted.err
+    listed = invoke("files", "list", "--call", call, "--unit", "W1", db=db, cwd=path)
+    assert "accepted" in listed.out
+    got = invoke("files", "get", "1", "--out", "copy.csv", db=db, cwd=path)
+    assert got.code == 0 and (path / "copy.csv").read_bytes() == (path / "w1.csv").read_bytes()
+    nowhere = invoke(
+        "template",
+        "--call",
+        call,
+        "--unit",
+        "W1",
+        "--format",
+        "xlsx",
+        "--out",
+        "missing/dir/t.xlsx",
+        db=db,
+        cwd=path,
+    )
+    assert nowhere.code == 1 and "Traceback" not in nowhere.err
+    same = invoke("submissions", "diff", "--call", call, "--unit", "W1", db=db, cwd=path)
+    assert same.code == 0 and "same entries" in same.out

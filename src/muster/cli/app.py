@@ -15,7 +15,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from muster.bootstrap import Muster, bootstrap
 from muster.domain.errors import DomainError
+from muster.domain.users import User
 from muster.intake import IntakeRejected
+from muster.store.uow import UnitOfWork
 
 app = typer.Typer(
     name="muster",
@@ -102,3 +104,14 @@ def read_input_file(path: Path, limit: int) -> bytes:
     if size > limit:
         refuse(f"{path.name} is {size:,} bytes; the limit is {limit:,} (MUSTER_MAX_UPLOAD_BYTES)")
     return path.read_bytes()
+
+
+@contextmanager
+def acting() -> Iterator[tuple[Muster, UnitOfWork, User]]:
+    """The wired app, a unit of work and the acting user (`--as`); refusals exit 1."""
+    from muster.services.actors import resolve_user
+
+    with handled():
+        muster = open_muster()
+        with muster.uow() as uow:
+            yield muster, uow, resolve_user(uow, options().acting_as)

@@ -9,8 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import app, handled, open_muster, options, refuse
-from muster.services.actors import resolve_user
+from muster.cli.app import acting, app, refuse
 from muster.services.files import fetch_file, list_template, received_files
 
 files_app = typer.Typer(help="Files received: every upload is kept byte for byte.")
@@ -29,19 +28,17 @@ def template(
         print("muster: --format must be xlsx or csv")
         raise typer.Exit(2)
     kind: Literal["xlsx", "csv"] = "xlsx" if fmt == "xlsx" else "csv"
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            data = list_template(
-                uow,
-                resolve_user(uow, options().acting_as),
-                muster.catalogue,
-                call_id=call,
-                unit_code=unit,
-                fmt=kind,
-            )
-        out.write_bytes(data)
-        print(f"wrote {out}")
+    with acting() as (muster, uow, actor):
+        data = list_template(
+            uow,
+            actor,
+            muster.catalogue,
+            call_id=call,
+            unit_code=unit,
+            fmt=kind,
+        )
+        out.write_bytes(data)  # inside: a write error is refused cleanly, not a traceback
+    print(f"wrote {out}")
 
 
 @files_app.command("list")
@@ -50,24 +47,22 @@ def files_list(
     unit: Annotated[str, typer.Option("--unit")],
 ) -> None:
     """Every file received for a unit and call, accepted or rejected."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            found = received_files(uow, resolve_user(uow, options().acting_as), call, unit)
-        table = Table(title=f"files received for {unit}, call {call}")
-        for column in ("id", "received_at", "sender", "filename", "size", "outcome", "sha256"):
-            table.add_column(column)
-        for f in found:
-            table.add_row(
-                str(f.id),
-                f.received_at.isoformat(),
-                f.sender,
-                f.filename,
-                str(f.size),
-                f.outcome,
-                f.sha256[:16],
-            )
-        Console().print(table)
+    with acting() as (_, uow, actor):
+        found = received_files(uow, actor, call, unit)
+    table = Table(title=f"files received for {unit}, call {call}")
+    for column in ("id", "received_at", "sender", "filename", "size", "outcome", "sha256"):
+        table.add_column(column)
+    for f in found:
+        table.add_row(
+            str(f.id),
+            f.received_at.isoformat(),
+            f.sender,
+            f.filename,
+            str(f.size),
+            f.outcome,
+            f.sha256[:16],
+        )
+    Console().print(table)
 
 
 @files_app.command("get")
@@ -76,13 +71,9 @@ def files_get(
     out: Annotated[Path, typer.Option("--out", help="Where to write the original bytes.")],
 ) -> None:
     """Write the original bytes of a received file."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            received, data = fetch_file(
-                uow, resolve_user(uow, options().acting_as), muster.archive, file_id
-            )
-        if out.exists() and out.is_dir():
-            refuse(f"{out} is a folder; give a file name")
-        out.write_bytes(data)
-        print(f"wrote {len(data):,} bytes of {received.filename!r} ({received.outcome}) to {out}")
+    if out.is_dir():
+        refuse(f"{out} is a folder; give a file name")
+    with acting() as (muster, uow, actor):
+        received, data = fetch_file(uow, actor, muster.archive, file_id)
+        out.write_bytes(data)  # inside: a write error is refused cleanly, not a traceback
+    print(f"wrote {len(data):,} bytes of {received.filename!r} ({received.outcome}) to {out}")

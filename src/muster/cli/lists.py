@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import app, handled, open_muster, options, read_input_file
+from muster.cli.app import acting, app, handled, open_muster, options, read_input_file
 from muster.cli.render import print_entries, print_status_table, status_csv
 from muster.domain.calls import parse_datetime, parse_due_options
 from muster.domain.completeness import summary
@@ -41,22 +41,20 @@ def call_issue(
     instructions: Annotated[str, typer.Option("--instructions")] = "",
 ) -> None:
     """Issue a call; prints the call id alone on stdout."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            call_id = issue_call(
-                uow,
-                resolve_user(uow, options().acting_as),
-                muster.catalogue,
-                by=by,
-                scope=scope,
-                categories=categories.split(","),
-                due=parse_due_options(due),
-                title=title,
-                now=muster.clock(),
-                instructions=instructions,
-            )
-        print(call_id)
+    with acting() as (muster, uow, actor):
+        call_id = issue_call(
+            uow,
+            actor,
+            muster.catalogue,
+            by=by,
+            scope=scope,
+            categories=categories.split(","),
+            due=parse_due_options(due),
+            title=title,
+            now=muster.clock(),
+            instructions=instructions,
+        )
+    print(call_id)
 
 
 @app.command()
@@ -109,35 +107,31 @@ def review_command(
     if accept == (return_reason is not None):
         print("muster: give exactly one of --accept or --return REASON", file=sys.stderr)
         raise typer.Exit(2)
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            state = review(
-                uow,
-                resolve_user(uow, options().acting_as),
-                call_id=call,
-                unit_code=unit,
-                accept=accept,
-                reason=return_reason,
-                now=muster.clock(),
-            )
-        print(f"{unit}: {state}")
+    with acting() as (muster, uow, actor):
+        state = review(
+            uow,
+            actor,
+            call_id=call,
+            unit_code=unit,
+            accept=accept,
+            reason=return_reason,
+            now=muster.clock(),
+        )
+    print(f"{unit}: {state}")
 
 
 @app.command("forward")
 def forward_command(call: CallOpt, unit: UnitOpt) -> None:
     """Forward a unit's accepted lists to its parent."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            total = forward(
-                uow,
-                resolve_user(uow, options().acting_as),
-                call_id=call,
-                unit_code=unit,
-                now=muster.clock(),
-            )
-        print(f"{unit}: forwarded {total} entries")
+    with acting() as (muster, uow, actor):
+        total = forward(
+            uow,
+            actor,
+            call_id=call,
+            unit_code=unit,
+            now=muster.clock(),
+        )
+    print(f"{unit}: forwarded {total} entries")
 
 
 @app.command("status")
@@ -173,18 +167,16 @@ def submissions_show(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Show a version of a unit's list (default the latest), as you may see it."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            shown, entries = list_entries(
-                uow,
-                resolve_user(uow, options().acting_as),
-                muster.catalogue,
-                call_id=call,
-                unit_code=unit,
-                version=version,
-            )
-        print_entries(shown, entries, fmt)
+    with acting() as (muster, uow, actor):
+        shown, entries = list_entries(
+            uow,
+            actor,
+            muster.catalogue,
+            call_id=call,
+            unit_code=unit,
+            version=version,
+        )
+    print_entries(shown, entries, fmt)
 
 
 @submissions_app.command("diff")
@@ -195,27 +187,25 @@ def submissions_diff(
     to_version: Annotated[int | None, typer.Option("--to")] = None,
 ) -> None:
     """Added, removed and changed entries between two versions of a unit's list."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            a, b, changes = diff_versions(
-                uow,
-                resolve_user(uow, options().acting_as),
-                muster.catalogue,
-                call_id=call,
-                unit_code=unit,
-                from_version=from_version,
-                to_version=to_version,
-            )
-        if not changes:
-            print(f"{unit}: versions {a} and {b} have the same entries")
-            return
-        table = Table(title=f"{unit}: version {a} -> {b}")
-        for column in ("change", "entry", "before", "after"):
-            table.add_column(column)
-        for change in changes:
-            table.add_row(change.kind, change.key, _brief(change.before), _brief(change.after))
-        Console().print(table)
+    with acting() as (muster, uow, actor):
+        a, b, changes = diff_versions(
+            uow,
+            actor,
+            muster.catalogue,
+            call_id=call,
+            unit_code=unit,
+            from_version=from_version,
+            to_version=to_version,
+        )
+    if not changes:
+        print(f"{unit}: versions {a} and {b} have the same entries")
+        return
+    table = Table(title=f"{unit}: version {a} -> {b}")
+    for column in ("change", "entry", "before", "after"):
+        table.add_column(column)
+    for change in changes:
+        table.add_row(change.kind, change.key, _brief(change.before), _brief(change.after))
+    Console().print(table)
 
 
 def _brief(entry: object) -> str:

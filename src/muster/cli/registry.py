@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from muster.cli.app import app, handled, open_muster, options, read_input_file
+from muster.cli.app import acting, app, handled, open_muster, options, read_input_file
 from muster.domain.users import User
 from muster.intake import Limits, read_people, read_units
 from muster.services.actors import resolve_user
@@ -71,12 +71,10 @@ def user_add(
     ],
 ) -> None:
     """Create a user attached to a unit, with permissions."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            user = add_user(uow, resolve_user(uow, options().acting_as), name, unit, permission)
-        perms = ", ".join(sorted(p.value for p in user.permissions))
-        print(f"user {user.name} added to {user.unit_code} ({perms})")
+    with acting() as (_, uow, actor):
+        user = add_user(uow, actor, name, unit, permission)
+    perms = ", ".join(sorted(p.value for p in user.permissions))
+    print(f"user {user.name} added to {user.unit_code} ({perms})")
 
 
 @app.command()
@@ -85,20 +83,14 @@ def hold(
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
 ) -> None:
     """Put a person under a protection hold (needs the protection permission)."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            actor = resolve_user(uow, options().acting_as)
-            set_hold(uow, actor, person, True, reason, muster.clock())
-        print(f"{person} is under a protection hold")
+    with acting() as (muster, uow, actor):
+        set_hold(uow, actor, person, True, reason, muster.clock())
+    print(f"{person} is under a protection hold")
 
 
 @app.command()
 def release(person: Annotated[str, typer.Option("--person", help="person_id")]) -> None:
     """Lift a protection hold (needs the protection permission)."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            actor = resolve_user(uow, options().acting_as)
-            set_hold(uow, actor, person, False, None, muster.clock())
-        print(f"{person} is no longer under a protection hold")
+    with acting() as (muster, uow, actor):
+        set_hold(uow, actor, person, False, None, muster.clock())
+    print(f"{person} is no longer under a protection hold")

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import app, console_err, handled, open_muster, options
+from muster.cli.app import acting, app, console_err, handled, open_muster, options
 from muster.services.actors import resolve_user
 
 matches_app = typer.Typer(help="Pairs linkage was unsure of: confirm or split them.")
@@ -58,43 +58,38 @@ def matches_list(
     unit: Annotated[str, typer.Option("--unit")],
 ) -> None:
     """Pairs from the latest consolidation that a reviewer should look at."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            resolve_user(uow, options().acting_as)
-            latest = uow.consolidations.latest(call, unit)
-        if latest is None:
-            print(f"no consolidation of call {call} for {unit} yet; run `muster report` first")
-            return
-        table = Table(title=f"pairs to review: call {call}, {unit} (run {latest.id})")
-        for column in ("left", "right", "probability"):
-            table.add_column(column)
-        for pair in latest.review_pairs:
-            table.add_row(
-                str(pair["record_id_l"]),
-                str(pair["record_id_r"]),
-                f"{float(str(pair['match_probability'])):.3f}",
-            )
-        Console().print(table)
+    with acting() as (_, uow, _):
+        latest = uow.consolidations.latest(call, unit)
+    if latest is None:
+        print(f"no consolidation of call {call} for {unit} yet; run `muster report` first")
+        return
+    table = Table(title=f"pairs to review: call {call}, {unit} (run {latest.id})")
+    for column in ("left", "right", "probability"):
+        table.add_column(column)
+    for pair in latest.review_pairs:
+        table.add_row(
+            str(pair["record_id_l"]),
+            str(pair["record_id_r"]),
+            f"{float(str(pair['match_probability'])):.3f}",
+        )
+    Console().print(table)
 
 
 def _decide(call: int, left: str, right: str, same: bool) -> None:
     """Record a decision on a pair."""
     from muster.services.consolidation import decide_match
 
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            decide_match(
-                uow,
-                resolve_user(uow, options().acting_as),
-                call_id=call,
-                left=left,
-                right=right,
-                same=same,
-                now=muster.clock(),
-            )
-        print(f"{left} and {right}: {'same person' if same else 'different people'}")
+    with acting() as (muster, uow, actor):
+        decide_match(
+            uow,
+            actor,
+            call_id=call,
+            left=left,
+            right=right,
+            same=same,
+            now=muster.clock(),
+        )
+    print(f"{left} and {right}: {'same person' if same else 'different people'}")
 
 
 @matches_app.command("confirm")

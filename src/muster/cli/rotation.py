@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import app, handled, open_muster, options, read_input_file, refuse
+from muster.cli.app import acting, app, handled, open_muster, options, read_input_file, refuse
 from muster.intake import read_replacements
 from muster.services.actors import resolve_user
 from muster.services.rotation import (
@@ -48,28 +48,23 @@ def host_set(
     stay: Annotated[str | None, typer.Option("--stay", help="Stay policy, in words.")] = None,
 ) -> None:
     """Set a host country's rotation and stay policy."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            set_host(uow, resolve_user(uow, options().acting_as), host, rotation, stay)
-        print(f"host {host}: {rotation}")
+    with acting() as (_, uow, actor):
+        set_host(uow, actor, host, rotation, stay)
+    print(f"host {host}: {rotation}")
 
 
 @host_app.command("list")
 def host_list() -> None:
     """Every host policy and its routes."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            resolve_user(uow, options().acting_as)
-            hosts, routes = uow.rotation.hosts(), uow.rotation.routes()
-        table = Table(title="hosts and routes")
-        for column in ("host", "rotation", "stay policy", "routes"):
-            table.add_column(column)
-        for h in hosts:
-            names = ", ".join(r.id for r in routes if r.host == h.id)
-            table.add_row(h.id, h.rotation, h.stay_policy or "", names)
-        Console().print(table)
+    with acting() as (_, uow, _):
+        hosts, routes = uow.rotation.hosts(), uow.rotation.routes()
+    table = Table(title="hosts and routes")
+    for column in ("host", "rotation", "stay policy", "routes"):
+        table.add_column(column)
+    for h in hosts:
+        names = ", ".join(r.id for r in routes if r.host == h.id)
+        table.add_row(h.id, h.rotation, h.stay_policy or "", names)
+    Console().print(table)
 
 
 @route_app.command("add")
@@ -83,21 +78,19 @@ def route_add(
     open_until: Annotated[str | None, typer.Option("--until", help="Last open day.")] = None,
 ) -> None:
     """Add a route for a host; without --from it is closed until opened."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            add_route(
-                uow,
-                resolve_user(uow, options().acting_as),
-                route_id=route,
-                host=host,
-                mode=mode,
-                open_from=_date(open_from, "--from"),
-                open_until=_date(open_until, "--until"),
-                seats_home=seats_home,
-                seats_out=seats_out,
-            )
-        print(f"route {route} added")
+    with acting() as (_, uow, actor):
+        add_route(
+            uow,
+            actor,
+            route_id=route,
+            host=host,
+            mode=mode,
+            open_from=_date(open_from, "--from"),
+            open_until=_date(open_until, "--until"),
+            seats_home=seats_home,
+            seats_out=seats_out,
+        )
+    print(f"route {route} added")
 
 
 @route_app.command("open")
@@ -107,29 +100,23 @@ def route_open(
     open_until: Annotated[str | None, typer.Option("--until", help="Last open day.")] = None,
 ) -> None:
     """Open a route from a day (optionally until a last open day)."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            set_route_window(
-                uow,
-                resolve_user(uow, options().acting_as),
-                route,
-                _date(open_from, "--from"),
-                _date(open_until, "--until"),
-            )
-        print(
-            f"route {route} open from {open_from}" + (f" until {open_until}" if open_until else "")
+    with acting() as (_, uow, actor):
+        set_route_window(
+            uow,
+            actor,
+            route,
+            _date(open_from, "--from"),
+            _date(open_until, "--until"),
         )
+    print(f"route {route} open from {open_from}" + (f" until {open_until}" if open_until else ""))
 
 
 @route_app.command("close")
 def route_close(route: Annotated[str, typer.Argument()]) -> None:
     """Close a route (no open day)."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            set_route_window(uow, resolve_user(uow, options().acting_as), route, None, None)
-        print(f"route {route} closed")
+    with acting() as (_, uow, actor):
+        set_route_window(uow, actor, route, None, None)
+    print(f"route {route} closed")
 
 
 @quarantine_app.command("set")
@@ -138,11 +125,9 @@ def quarantine_set(
     days: Annotated[int, typer.Option("--days")] = 14,
 ) -> None:
     """Set quarantine beds at home and the days each arrival holds one."""
-    with handled():
-        muster = open_muster()
-        with muster.uow() as uow:
-            set_quarantine(uow, resolve_user(uow, options().acting_as), beds, days)
-        print(f"quarantine: {beds} beds, {days} days")
+    with acting() as (_, uow, actor):
+        set_quarantine(uow, actor, beds, days)
+    print(f"quarantine: {beds} beds, {days} days")
 
 
 @replacement_app.command("import")
