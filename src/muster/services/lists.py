@@ -282,13 +282,11 @@ def diff_versions(
     to_version: int | None = None,
 ) -> tuple[int, int, list[EntryChange]]:
     """Added, removed and changed entries between two versions (default: the last two)."""
-    latest, _ = list_entries(uow, actor, catalogue, call_id=call_id, unit_code=unit_code)
-    to_number = to_version or latest.number
-    from_number = from_version or max(1, to_number - 1)
+    target, after = list_entries(
+        uow, actor, catalogue, call_id=call_id, unit_code=unit_code, version=to_version
+    )
+    from_number = from_version or max(1, target.number - 1)
     _, before = list_entries(
         uow, actor, catalogue, call_id=call_id, unit_code=unit_code, version=from_number
     )
-    _, after = list_entries(
-        uow, actor, catalogue, call_id=call_id, unit_code=unit_code, version=to_number
-    )
-    return from_number, to_number, diff_entries(before, after)
+    return from_number, target.number, diff_entries(before, after)
