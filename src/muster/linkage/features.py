@@ -163,6 +163,7 @@ def build_features(records: pl.DataFrame) -> pl.DataFrame:
             name_keys(frame),
             frame.select(
                 dob.alias("dob"),
+                dob.str.to_date("%Y-%m-%d", strict=False).is_not_null().alias("dob_exists"),
                 dob.str.slice(0, 4).alias("birth_year"),
                 dob.str.slice(5, 5).alias("birth_month_day"),
                 _sex(),

@@ -43,13 +43,18 @@ def _exact(column: str, term_frequencies: bool) -> Any:
     return cll.ExactMatchLevel(column, term_frequency_adjustments=term_frequencies)
 
 
+# The same two name parts in the other fields: a family/given swap the reading could not repair.
+_NAMES_SWAPPED = "family_key_l = given_key_r AND given_key_l = family_key_r"
+
+
 def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
-    """Surname key: exact (with term-frequency adjustment), close, different."""
+    """Surname key: exact (with term-frequency adjustment), swapped, close, different."""
     return cl.CustomComparison(
         output_column_name="family_name",
         comparison_levels=[
             cll.NullLevel("family_key"),
             _prior(_exact("family_key", term_frequencies), 0.92, 0.05),
+            _prior(cll.CustomLevel(_NAMES_SWAPPED, "swapped with the given name"), 0.01, 1e-7),
             _prior(cll.JaroWinklerLevel("family_key", 0.85), 0.04, 0.03),
             _prior(cll.ElseLevel(), 0.04, 0.92),
         ],
@@ -57,13 +62,17 @@ def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
 
 
 def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
-    """Given name: same Hangul, different Hangul, same key, one slip apart, different.
+    """Given name: same Hangul, different Hangul, same key, swapped letters, one slip, different.
 
     Agreement is weighed by how common the name is (the Hangul and the key alike).
 
     The low prior m of "different" encodes that a person's given name does not
     change between lists: twins share surname and birth date, not the given name.
     """
+    # Two neighbouring letters swapped is a slip of the keyboard, not another name.
+    transposed = cll.And(
+        cll.DamerauLevenshteinLevel("given_key", 1), cll.Not(cll.LevenshteinLevel("given_key", 1))
+    )
     close = cll.Or(
         cll.And(cll.JaroWinklerLevel("given_key", 0.8), cll.LevenshteinLevel("given_key", 1)),
         cll.JaroWinklerLevel("given_key", 0.94),
@@ -77,6 +86,7 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
             ),
             _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
             _prior(_exact("given_key", term_frequencies), 0.42, 0.001),
+            _prior(transposed.configure(label_for_charts="two letters swapped"), 0.02, 1e-4),
             _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),
             _prior(cll.ElseLevel(), 1e-4, 0.99),
         ],
@@ -86,10 +96,15 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
 def dob_comparison() -> cl.CustomComparison:
     """Date of birth: exact, day and month swapped, one digit off, different.
 
-    A digit off in the year is told apart from one in the month or day: they are
-    not equally common between two random people.
+    One digit off is split three ways: from a date that cannot exist (a typing
+    slip for certain), in the year, in the month or day; they are not equally
+    common between two random people.
     """
     one_digit = cll.And(cll.CustomLevel(_DOB_TWO_OF_THREE), cll.LevenshteinLevel("dob", 1))
+    # A date that does not exist (1985-17-03) is a typing slip, so one digit from it is telling.
+    impossible = cll.And(
+        cll.CustomLevel("NOT (dob_exists_l AND dob_exists_r)"), cll.LevenshteinLevel("dob", 1)
+    )
     year_digit = cll.And(
         cll.CustomLevel("birth_month_day_l = birth_month_day_r"), cll.LevenshteinLevel("dob", 1)
     )
@@ -99,6 +114,7 @@ def dob_comparison() -> cl.CustomComparison:
             cll.NullLevel("dob"),
             _prior(cll.ExactMatchLevel("dob"), 0.86, 6e-5),
             _prior(cll.CustomLevel(_DOB_SWAPPED, "day and month swapped"), 0.03, 1e-5),
+            _prior(impossible.configure(label_for_charts="one digit off, no such day"), 0.01, 1e-6),
             _prior(year_digit.configure(label_for_charts="one digit off in the year"), 0.03, 3e-4),
             _prior(one_digit.configure(label_for_charts="one digit off"), 0.03, 2e-4),
             _prior(cll.ElseLevel(), 5e-4, 0.999),
@@ -139,6 +155,7 @@ def prediction_blocking_rules() -> list[Any]:
         block_on("passport"),
         block_on("family_key", "given_key", "birth_year"),
         block_on("family_key", "given_key", "birth_month_day"),
+        "l.family_key = r.given_key AND l.given_key = r.family_key",
         # A record without a birth date meets the records of the same name; only a
         # rare name (term frequencies) gives enough evidence to link it.
         "l.family_key = r.family_key AND l.given_key = r.given_key AND l.dob IS NULL",

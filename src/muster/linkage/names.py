@@ -49,7 +49,7 @@ def to_hangul(text: str, surname: bool) -> str:
 
 def is_surname(token: str) -> bool:
     """True if the token is a known surname in Hangul, hanja or a Latin spelling."""
-    return surname_rank(despace(compose(token))) is not None
+    return _token_rank(token) is not None
 
 
 def _surname_cuts(word: str) -> tuple[int, int | None]:
@@ -103,9 +103,20 @@ def split_whole(text: str) -> tuple[str, str]:
     tokens = [t for t in _TOKENS.split(text) if t]
     if len(tokens) < 2:
         return "", text.strip()
-    if not is_surname(tokens[0]) and is_surname(tokens[-1]):
+    first, last = _token_rank(tokens[0]), _token_rank(tokens[-1])
+    if last is not None and (first is None or last < first):
         return tokens[-1], " ".join(tokens[:-1])
     return tokens[0], " ".join(tokens[1:])
+
+
+def _token_rank(token: str) -> int | None:
+    """Surname frequency rank of a token (0 = most common), None if it is no surname.
+
+    Most Korean syllables are some family's surname, so a whole name in Western
+    order ("Min Sang Kim") is told from one in Korean order ("Kim Min Sang") by
+    which end is the more common surname.
+    """
+    return surname_rank(despace(compose(token)))
 
 
 @lru_cache(maxsize=_CACHE)

@@ -33,6 +33,10 @@ CASES = [
     ("f3", "Yu", "Gyeongmin", "", "1983-02-14", "", "", "ryu-kyungmin"),
     ("g1", "O", "Song Chol", "", "1966-10-09", "M", "", "oh-sungchul"),
     ("g2", "Oh", "Sung-chul", "오성철", "1966-10-09", "M", "", "oh-sungchul"),
+    ("h1", "Kim", "Min Sang", "", "1980-08-18", "M", "", "kim-minsang"),
+    ("h2", "Min Sang Kim", "", "", "1980-08-18", "M", "", "kim-minsang"),  # Western order
+    ("i1", "Cho", "Ok", "조옥", "1962-02-02", "F", "", "cho-ok"),
+    ("i2", "Ok", "Cho", "", "1962-02-02", "F", "", "cho-ok"),  # swapped, rare surname
     # namesakes: three different 김영철s, one of them listed twice
     ("n1", "Kim", "Yong Chol", "", "1970-01-01", "M", "", "kim-youngchul-1970"),
     ("n2", "Gim", "Yeong-cheol", "김영철", "1970-01-01", "M", "", "kim-youngchul-1970"),

@@ -51,6 +51,23 @@ def test_given_name_that_is_also_a_surname_is_not_swapped_into_a_rarer_one() -> 
     assert (name.family_key, name.given_key) == ("I", "COG")
 
 
+@pytest.mark.parametrize(
+    ("whole", "keys"),
+    [
+        ("Kim Min Sang", ("KIM", "MINSAG")),
+        ("Min Sang Kim", ("KIM", "MINSAG")),  # 민 is a surname too, but a rarer one
+        ("Lee Jung Jin", ("I", "COGCIN")),
+        ("Jung Jin Lee", ("I", "COGCIN")),
+        ("Chol Su Kim", ("KIM", "COLSO")),  # 수 is no surname
+    ],
+)
+def test_whole_name_order_is_told_by_the_more_common_surname(
+    whole: str, keys: tuple[str, str]
+) -> None:
+    name = normalise_name(whole, "", "")
+    assert (name.family_key, name.given_key) == keys
+
+
 def test_two_syllable_surnames() -> None:
     assert split_native("남궁민") == ("남궁", "민")
     assert split_native("南宮民") == ("남궁", "민")

@@ -1,0 +1,86 @@
+"""The comparison levels of the Splink model, scored pair by pair with the prior parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+from splink import Linker
+
+from muster.linkage import model
+from muster.linkage.engines import database_api, register_table
+from muster.linkage.features import LINK_INPUT_COLUMNS, build_features
+
+Record = tuple[str, str, str, str, str, str]  # family, given, native, birth date, sex, passport
+
+
+def _frame(*records: Record) -> pl.DataFrame:
+    rows = [(str(i), *(value or None for value in r)) for i, r in enumerate(records)]
+    return pl.DataFrame(rows, schema=list(LINK_INPUT_COLUMNS), orient="row")
+
+
+@pytest.fixture(scope="module")
+def score() -> Any:
+    """Score two records with the untrained model: (match weight, {comparison: level label})."""
+    features = build_features(_frame(("Kim", "Chol Su", "", "1985-03-12", "M", "")))
+    table = register_table(database_api("duckdb"), features.to_arrow(), "model_levels")
+    linker = Linker(table, model.settings(term_frequencies=False), log_level=None)
+    levels = {c.output_column_name: c.comparison_levels for c in linker._settings_obj.comparisons}
+
+    def run(left: Record, right: Record) -> tuple[float, dict[str, str]]:
+        rows = build_features(_frame(left, right)).to_dicts()
+        frame = pl.from_arrow(linker.inference.score_pair(rows[0], rows[1]).as_pyarrow_table())
+        assert isinstance(frame, pl.DataFrame)
+        row = frame.row(0, named=True)
+        labels = {}
+        for name, comparison_levels in levels.items():
+            gamma = row[f"gamma_{name}"]
+            labels[name] = next(
+                level.label_for_charts
+                for level in comparison_levels
+                if level.comparison_vector_value == gamma
+            )
+        return float(row["match_weight"]), labels
+
+    return run
+
+
+BASE: Record = ("Kim", "Tae Ho", "", "1979-03-08", "M", "")
+
+
+def test_one_digit_from_a_date_that_cannot_exist_is_a_slip(score: Any) -> None:
+    impossible, labels = score(BASE, ("Kim", "Tae-ho", "", "1979-13-08", "M", ""))
+    assert labels["date_of_birth"] == "one digit off, no such day"
+    plausible, labels = score(BASE, ("Kim", "Tae-ho", "", "1979-04-08", "M", ""))
+    assert labels["date_of_birth"] == "one digit off"
+    assert impossible > plausible + 5
+
+
+def test_names_swapped_between_the_fields_are_recognised(score: Any) -> None:
+    cho_ok: Record = ("Cho", "Ok", "", "1970-05-05", "F", "")
+    swapped, labels = score(cho_ok, ("Ok", "Cho", "", "", "F", ""))
+    assert labels["family_name"] == "swapped with the given name"
+    different, _ = score(cho_ok, ("Han", "Mi", "", "", "F", ""))
+    assert swapped > different + 15
+
+
+def test_two_letters_swapped_in_a_given_name_is_a_slip(score: Any) -> None:
+    cholsu: Record = ("Kim", "Cholsu", "", "1979-03-08", "M", "")
+    transposed, labels = score(cholsu, ("Kim", "Cholus", "", "1979-03-08", "M", ""))
+    assert labels["given_name"] == "two letters swapped"
+    other, labels = score(cholsu, ("Kim", "Min Su", "", "1979-03-08", "M", ""))
+    assert labels["given_name"] == "All other comparisons"
+    assert transposed > other + 10
+
+
+def test_other_hangul_outweighs_a_shared_key(score: Any) -> None:
+    twins, labels = score(
+        ("", "", "정영서", "1997-05-13", "M", ""), ("", "", "정영수", "1997-05-13", "M", "")
+    )
+    assert labels["given_name"] == "other Hangul"
+    same, labels = score(
+        ("", "", "정영서", "1997-05-13", "M", ""), ("Jeong", "Yeong-seo", "", "1997-05-13", "M", "")
+    )
+    assert labels["given_name"] in {"same Hangul", "Exact match on given_key"}
+    assert same > twins + 20
