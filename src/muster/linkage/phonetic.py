@@ -10,7 +10,9 @@ A key folds the distinctions that romanisation systems disagree on, so that
 - vowels ㅓ ㅗ ㅜ ㅡ (eo o u eu oo ŏ ŭ) -> O, ㅐ ㅔ -> E, ㅕ ㅛ ㅠ -> YO,
   ㅚ ㅙ ㅞ (oe oi we wae) -> WE, ㅢ ㅣ (ui ee yi) -> I;
 - doubled letters collapse (박경 PAKKYOG -> PAKYOG, 수우 SOO -> SO), and the key's
-  first syllable follows the South initial-sound rule (리 ri -> I, 로 ro -> NO, 녀 nyeo -> YO).
+  first syllable follows the South initial-sound rule (리 ri -> I, 로 ro -> NO, 녀 nyeo -> YO);
+- ㄴ before ㄱ folds into final ㅇ (NK -> G): "Jingwang" may be 진광 or 징왕, and
+  "Seongil" 선길 or 성일, so 진광, "Chin-kwang" and "Jingwang" all give CIGWAG.
 """
 
 from __future__ import annotations
@@ -126,8 +128,8 @@ def apply_initial_rule(key: str) -> str:
 
 
 def _finish(raw: str) -> str:
-    """Collapse doubled letters (kk, oo) and apply the initial-sound rule."""
-    return apply_initial_rule(_DOUBLED.sub(r"\1", raw))
+    """Collapse doubled letters (kk, oo), fold NK into G, apply the initial-sound rule."""
+    return apply_initial_rule(_DOUBLED.sub(r"\1", raw).replace("NK", "G"))
 
 
 @lru_cache(maxsize=200_000)

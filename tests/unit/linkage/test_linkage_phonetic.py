@@ -49,6 +49,21 @@ def test_keys_fold_what_systems_disagree_on() -> None:
     assert latin_key("KIM CHOL SU") == "KIMCOLSO"
 
 
+@pytest.mark.parametrize(
+    ("hangul", "spellings"),
+    [
+        ("진광", ["Jingwang", "Chin-kwang", "Jin Gwang"]),
+        ("선길", ["Seongil", "Sŏn-kil", "SONKIL"]),
+        ("은경", ["Eungyeong", "Ŭn-kyŏng", "Eun Kyung"]),
+        ("민기", ["Mingi", "Min Ki"]),
+    ],
+)
+def test_n_before_g_keys_like_ng_since_unseparated_spellings_cannot_tell(
+    hangul: str, spellings: list[str]
+) -> None:
+    assert {latin_key(s) for s in spellings} == {hangul_key(hangul)}
+
+
 def test_keys_keep_different_names_apart() -> None:
     assert hangul_key("철수") != hangul_key("영수")
     assert latin_key("Min-su") != latin_key("Min-ho")
