@@ -43,8 +43,10 @@ def _exact(column: str, term_frequencies: bool) -> Any:
     return cll.ExactMatchLevel(column, term_frequency_adjustments=term_frequencies)
 
 
-# The same two name parts in the other fields: a family/given swap the reading could not repair.
+# The same two name parts in the other fields: a family/given swap the reading could not
+# repair. Comparison levels name the sides with suffixes, blocking rules with prefixes.
 _NAMES_SWAPPED = "family_key_l = given_key_r AND given_key_l = family_key_r"
+_NAMES_SWAPPED_BLOCK = "l.family_key = r.given_key AND l.given_key = r.family_key"
 
 
 def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
@@ -155,7 +157,7 @@ def prediction_blocking_rules() -> list[Any]:
         block_on("passport"),
         block_on("family_key", "given_key", "birth_year"),
         block_on("family_key", "given_key", "birth_month_day"),
-        "l.family_key = r.given_key AND l.given_key = r.family_key",
+        _NAMES_SWAPPED_BLOCK,
         # A record without a birth date meets the records of the same name; only a
         # rare name (term frequencies) gives enough evidence to link it.
         "l.family_key = r.family_key AND l.given_key = r.given_key AND l.dob IS NULL",
