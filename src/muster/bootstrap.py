@@ -40,13 +40,7 @@ class Muster:
 
     def limits(self) -> Limits:
         """Intake limits from the settings."""
-        s = self.settings
-        return Limits(
-            max_upload_bytes=s.max_upload_bytes,
-            max_uncompressed_bytes=s.max_uncompressed_bytes,
-            max_cell_chars=s.max_cell_chars,
-            max_rows=s.max_rows,
-        )
+        return self.settings.limits()
 
 
 def load_catalogue(settings: Settings) -> Catalogue:

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from muster.intake.limits import Limits
 from muster.store.db import DEFAULT_URL
 
 
@@ -23,6 +24,15 @@ class Settings(BaseSettings):
     max_cell_chars: int = 32_767
     max_rows: int = 2_000_000
     secret_key: SecretStr = SecretStr("change-me-in-production")
+
+    def limits(self) -> Limits:
+        """Intake limits (MUSTER_MAX_UPLOAD_BYTES, ...) for reading one input file."""
+        return Limits(
+            max_upload_bytes=self.max_upload_bytes,
+            max_uncompressed_bytes=self.max_uncompressed_bytes,
+            max_cell_chars=self.max_cell_chars,
+            max_rows=self.max_rows,
+        )
 
     def archive_dir(self) -> Path:
         """Where received files are kept: MUSTER_DATA_DIR, else beside the SQLite file."""

@@ -34,10 +34,17 @@ EXPECTED = {
 }
 
 
-def _link(tmp_path: Path, *extra: str, text: str = HEADER + "\n" + RECORDS) -> tuple[int, str]:
-    """Run `muster link` on the text; return exit code and stderr."""
-    source = tmp_path / "records.csv"
-    source.write_text(text, encoding="utf-8")
+def _link(
+    tmp_path: Path,
+    *extra: str,
+    text: str = HEADER + "\n" + RECORDS,
+    encoding: str = "utf-8",
+    data: bytes | None = None,
+    name: str = "records.csv",
+) -> tuple[int, str]:
+    """Run `muster link` on the text (or raw bytes); return exit code and stderr."""
+    source = tmp_path / name
+    source.write_bytes(text.encode(encoding) if data is None else data)
     proc = subprocess.run(
         [MUSTER, "link", str(source), "--out", str(tmp_path / "clusters.csv"), *extra],
         capture_output=True,
@@ -69,9 +76,9 @@ def test_bad_input_is_refused_with_every_reason_and_no_traceback(tmp_path: Path)
     text = HEADER + "\nr1,Kim,,,03/12/1985,X,\nr1,Lee,,,,,\n"
     code, err = _link(tmp_path, text=text)
     assert code == 1
-    assert "row 2, column date_of_birth: value '03/12/1985': expected YYYY-MM-DD" in err
+    assert "row 2, column date_of_birth: '03/12/1985' — expected a date YYYY-MM-DD" in err
     assert "row 2, column sex" in err
-    assert "row 3, column record_id: value 'r1': repeats row 2" in err
+    assert "row 3, column record_id: 'r1' — expected a record_id not already used on row 2" in err
     assert "Traceback" not in err
     assert not (tmp_path / "clusters.csv").exists()
 
@@ -79,7 +86,31 @@ def test_bad_input_is_refused_with_every_reason_and_no_traceback(tmp_path: Path)
 def test_missing_column_is_named(tmp_path: Path) -> None:
     code, err = _link(tmp_path, text=HEADER.replace(",passport_no", "") + "\nr1,Kim,,,,\n")
     assert code == 1
-    assert "column passport_no: missing column" in err
+    assert "column passport_no: expected a column named passport_no" in err
+
+
+def test_cp949_input_is_read_and_its_errors_named(tmp_path: Path) -> None:
+    text = HEADER + "\nr1,김,철수,김철수,1985-25-03,M,\nr2,리,영희,리영희,12/03/1985,F,\n"
+    code, err = _link(tmp_path, text=text, encoding="cp949")
+    assert code == 1
+    assert "row 3, column date_of_birth: '12/03/1985' — expected a date YYYY-MM-DD" in err
+    assert "row 2" not in err  # the swapped day and month is kept for matching
+    assert "Traceback" not in err
+
+
+def test_xlsx_input_is_read(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("records")
+        for r, line in enumerate([HEADER, *RECORDS.splitlines()]):
+            for c, value in enumerate(line.split(",")):
+                if value:
+                    sheet.write_string(r, c, value)
+    code, err = _link(tmp_path, data=path.read_bytes(), name="records.xlsx")
+    assert code == 0, err
+    assert _groups(tmp_path / "clusters.csv") == EXPECTED
 
 
 def test_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:

@@ -6,12 +6,15 @@ import enum
 import logging
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from muster.cli.app import app, refuse
+from muster.cli.app import app, handled, read_input_file, refuse
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["app", "link"]
 
@@ -46,7 +49,10 @@ def _quiet_libraries() -> None:
 @app.command("link")
 def link(
     input_file: Annotated[
-        Path, typer.Argument(metavar="INPUT", help="Link input CSV (SPEC §5).", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="INPUT", help="Link input, CSV or XLSX (SPEC §5).", show_default=False
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", help="Where to write record_id,cluster_id.", show_default=False)
@@ -57,9 +63,8 @@ def link(
 ) -> None:
     """Cluster person records: records of one person get the same cluster_id."""
     # Imported here so that `muster --help` and other commands start fast.
-    from muster.linkage.engines import Engine, EngineUnavailable
-    from muster.linkage.io import LinkInputError, read_link_input, write_link_output
-    from muster.linkage.link import link_records
+    from muster.intake import read_link_frame
+    from muster.settings import Settings
 
     if not input_file.is_file():
         refuse(f"{input_file}: no such file")
@@ -68,19 +73,35 @@ def link(
     _quiet_libraries()
     console = Console(stderr=True, log_path=False)
     progress = _Progress(console)
+    limits = Settings().limits()
     with progress.status:
-        try:
-            records = read_link_input(input_file)
-        except LinkInputError as error:
-            refuse(f"{input_file}: {error}")
+        with handled():  # rejected input: every error by row and column on stderr, exit 1
+            data = read_input_file(input_file, limits.max_upload_bytes)
+            records = read_link_frame(data, input_file.name, limits).drop("row")
         progress(f"read {len(records):,} records")
-        chosen: Engine = "spark" if engine is EngineChoice.spark else "duckdb"
-        try:
-            result = link_records(records, engine=chosen, progress=progress)
-        except EngineUnavailable as error:
-            refuse(str(error))
-        write_link_output(result.clusters, out)
-    people = result.clusters["cluster_id"].n_unique()
+        clusters, review_pairs = _link_and_write(records, engine, out, progress)
+    people = clusters["cluster_id"].n_unique()
     progress(f"wrote {out}: {len(records):,} records, {people:,} people")
-    if len(result.review_pairs):
-        progress(f"{len(result.review_pairs):,} uncertain pairs left as separate people")
+    if review_pairs:
+        progress(f"{review_pairs:,} uncertain pairs left as separate people")
+
+
+def _link_and_write(
+    records: pl.DataFrame, engine: EngineChoice, out: Path, progress: _Progress
+) -> tuple[pl.DataFrame, int]:
+    """Link the records and write the clusters: (clusters, number of grey-zone pairs).
+
+    Splink is imported only here, after the input was read, so that a rejected
+    file is reported without waiting for it.
+    """
+    from muster.linkage.engines import Engine, EngineUnavailable
+    from muster.linkage.io import write_link_output
+    from muster.linkage.link import link_records
+
+    chosen: Engine = "spark" if engine is EngineChoice.spark else "duckdb"
+    try:
+        result = link_records(records, engine=chosen, progress=progress)
+    except EngineUnavailable as error:
+        refuse(str(error))
+    write_link_output(result.clusters, out)
+    return result.clusters, len(result.review_pairs)

@@ -11,6 +11,7 @@ from muster.intake.limits import Limits
 from muster.intake.lists import ParsedList
 from muster.intake.readers import (
     load_table,
+    read_link_frame,
     read_link_input,
     read_list,
     read_people,
@@ -40,6 +41,7 @@ __all__ = [
     "UnitRecord",
     "build_list_template",
     "load_table",
+    "read_link_frame",
     "read_link_input",
     "read_list",
     "read_people",

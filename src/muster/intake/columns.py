@@ -19,6 +19,7 @@ RAW = "_raw_"  # prefix of the trimmed, normalised text kept beside each typed c
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _NEUTRALISED = r"^'([=+\-@\t\r])"  # undo the formula-injection guard of our own exports
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # date_text: the shape only (ASCII digits)
 _MAX_SERIAL = 2_958_465
 
 
@@ -140,6 +141,8 @@ def _typed(column: Column, date_system: int | None) -> pl.Expr:
         value = pl.when(text.str.contains(r"^\d{1,9}$")).then(text.cast(pl.Int64, strict=False))
     elif column.kind == "date":
         value = _date(text, date_system)
+    elif column.kind == "date_text":
+        value = _date_text(text, date_system)
     elif column.kind == "list":
         items = text.str.split(";").list.eval(pl.element().str.strip_chars())
         value = items.list.filter(pl.element() != "")
@@ -153,18 +156,32 @@ def _date(text: pl.Expr, date_system: int | None) -> pl.Expr:
     iso = pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
     if date_system is None:
         return iso
+    return pl.coalesce(iso, _excel_serial(text, date_system))
+
+
+def _date_text(text: pl.Expr, date_system: int | None) -> pl.Expr:
+    """Lenient dates (link input): any YYYY-MM-DD shape as written, impossible days included.
+
+    In a workbook a number is an Excel date serial, as for strict dates, given as ISO text.
+    """
+    shaped = pl.when(text.str.contains(_DATE_SHAPE)).then(text)
+    if date_system is None:
+        return shaped
+    return pl.coalesce(shaped, _excel_serial(text, date_system).dt.strftime("%Y-%m-%d"))
+
+
+def _excel_serial(text: pl.Expr, date_system: int) -> pl.Expr:
+    """A whole number of days as an Excel date (null when not one, or out of range)."""
     serial = pl.when(text.str.contains(r"^\d{1,7}$")).then(text.cast(pl.Int64, strict=False))
-    excel: pl.Expr
     if date_system == 1904:
-        excel = pl.when(serial <= _MAX_SERIAL - 1462).then(_plus_days(date(1904, 1, 1), serial))
-    else:  # Excel's 1900 system counts a 29 February 1900 that never was (serial 60)
-        excel = (
-            pl.when((serial >= 1) & (serial < 60))
-            .then(_plus_days(date(1899, 12, 31), serial))
-            .when((serial > 60) & (serial <= _MAX_SERIAL))
-            .then(_plus_days(date(1899, 12, 30), serial))
-        )
-    return pl.coalesce(iso, excel)
+        return pl.when(serial <= _MAX_SERIAL - 1462).then(_plus_days(date(1904, 1, 1), serial))
+    # Excel's 1900 system counts a 29 February 1900 that never was (serial 60)
+    return (
+        pl.when((serial >= 1) & (serial < 60))
+        .then(_plus_days(date(1899, 12, 31), serial))
+        .when((serial > 60) & (serial <= _MAX_SERIAL))
+        .then(_plus_days(date(1899, 12, 30), serial))
+    )
 
 
 def _plus_days(base: date, days: pl.Expr) -> pl.Expr:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "date", "whole", "choice", "list"]
+Kind = Literal["text", "date", "date_text", "whole", "choice", "list"]
 
 UNIT_KINDS = ("headquarters", "mission", "consulate", "workplace")
 WORKPLACE_TYPES = ("factory", "restaurant", "trading_company", "construction", "other")
@@ -21,6 +21,12 @@ class Column:
 
     `required` means every row needs a value; `optional` means the column itself may be
     absent from the header. Choices are matched case-insensitively and stored as listed.
+
+    Kinds: `date` is a real calendar date YYYY-MM-DD (a `datetime.date`). `date_text` is
+    lenient, for link input only: any value shaped YYYY-MM-DD (ASCII digits) is kept as the
+    text written, even when no such day exists, because record linkage uses impossible
+    dates as evidence (1985-25-03 is day and month swapped, 1979-13-08 a typing slip);
+    other shapes are refused like `date`. Submitted lists and registries use `date`.
     """
 
     name: str
@@ -31,7 +37,7 @@ class Column:
 
     def expected(self) -> str:
         """The expected form of a value, as shown to the sender."""
-        if self.kind == "date":
+        if self.kind in ("date", "date_text"):
             return "a date YYYY-MM-DD"
         if self.kind == "whole":
             return "a whole number, 0 or more"
@@ -117,7 +123,7 @@ LINK_INPUT_COLUMNS = (
     _text("family_name"),
     _text("given_name"),
     _text("name_native"),
-    _date("date_of_birth"),
+    Column("date_of_birth", "date_text"),  # impossible but well-shaped dates kept for linkage
     _choice("sex", SEXES),
     _text("passport_no"),
 )

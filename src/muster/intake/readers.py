@@ -77,13 +77,21 @@ def read_replacements(
         ]
 
 
+def read_link_frame(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> pl.DataFrame:
+    """Read a link input file columnar; raises IntakeRejected listing every error.
+
+    The frame has the SPEC §5 link input columns in order, all String (null when empty;
+    date_of_birth as written, impossible days included), then `row` (spreadsheet row).
+    """
+    with _guarded():
+        return _read(data, filename, limits, LINK_INPUT_COLUMNS, duplicate_errors("record_id"))
+
+
 def read_link_input(
     data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS
 ) -> list[LinkInputRecord]:
-    """Read a link input file; raises IntakeRejected listing every error."""
-    with _guarded():
-        frame = _read(data, filename, limits, LINK_INPUT_COLUMNS, duplicate_errors("record_id"))
-        return _records(frame, LinkInputRecord)
+    """Read a link input file as records (Python objects: small files; else read_link_frame)."""
+    return _records(read_link_frame(data, filename, limits), LinkInputRecord)
 
 
 def read_list(

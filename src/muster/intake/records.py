@@ -78,13 +78,17 @@ class ReplacementRecord:
 
 @dataclass(frozen=True, slots=True)
 class LinkInputRecord:
-    """A row of a link input file: one person record to cluster."""
+    """A row of a link input file: one person record to cluster.
+
+    `date_of_birth` is text shaped YYYY-MM-DD, possibly no real day (1985-25-03): linkage
+    uses such slips as evidence (see the `date_text` column kind).
+    """
 
     record_id: str
     family_name: str | None
     given_name: str | None
     name_native: str | None
-    date_of_birth: date | None
+    date_of_birth: str | None
     sex: str | None
     passport_no: str | None
     row: int
