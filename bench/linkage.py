@@ -164,10 +164,12 @@ def strip_marks(text: str) -> str:
 
 
 def customary(rr: str) -> str:
-    """Customary English-style spelling of an RR syllable (cheol -> chul, su -> soo)."""
+    """Customary English-style spelling of an RR syllable (cheol -> chul, su -> soo, u -> woo)."""
     text = rr.replace("yeo", "you" if rr.endswith("ng") else "yu").replace("eo", "u")
     text = text.replace("ui", "ee") if text.endswith("ui") else text
-    return text + "o" if text.endswith("u") and len(text) <= 3 else text
+    if text == "u":
+        return "woo"
+    return text[:-1] + "oo" if text.endswith("u") and len(text) <= 3 else text
 
 
 @dataclass

@@ -18,7 +18,7 @@ LINK_INPUT_COLUMNS = (
     "passport_no",
 )
 NAME_COLUMNS = ("family_name", "given_name", "name_native")
-OUTPUTS = ("family_key", "given_key", "given_hangul")
+OUTPUTS = ("family_key", "given_key", "given_hangul", "given_readings")
 READINGS = ("as_family", "as_given", "whole", "other")
 _MOST_COMMON_RANK = 4
 
@@ -129,7 +129,7 @@ def _reading(output: str) -> pl.Expr:
 
 
 def name_keys(frame: pl.DataFrame) -> pl.DataFrame:
-    """`family_key`, `given_key`, `given_hangul` per record (same rows, same order)."""
+    """`family_key`, `given_key`, `given_hangul`, `given_readings` per record (rows in order)."""
     names = frame.select(_clean_text(c).alias(c) for c in NAME_COLUMNS)
     return _with_facts(names).select(_reading(o) for o in OUTPUTS)
 

@@ -22,6 +22,7 @@ from muster.linkage.names import (
     to_hangul,
 )
 from muster.linkage.phonetic import hangul_key
+from muster.linkage.readings import hangul_readings
 from muster.linkage.surnames import surname_rank
 
 _MOST_COMMON_RANK = 4  # 김 이 박 최 정: a given name equal to one of these is read as swapped
@@ -36,6 +37,7 @@ class Reading:
     given_key: str | None = None
     family_hangul: str | None = None
     given_hangul: str | None = None
+    given_readings: str | None = None  # a Latin given name's Hangul readings, "|영수|용수|"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,21 @@ def _whole_readings(text: str) -> tuple[Reading, Reading | None]:
         family_key=family_key_of(family),
         given_key=given_key_of(given),
         family_hangul=latin_surname_hangul(family) if family else None,
+        given_readings=_readings(given),
     ), None
+
+
+def _readings(latin: str) -> str | None:
+    """A Latin given name's Hangul readings as one searchable text ("|영수|용수|")."""
+    readings = hangul_readings(latin) if latin else frozenset()
+    return "|" + "|".join(sorted(readings)) + "|" if readings else None
+
+
+def _as_given(text: str, native: bool) -> Reading:
+    """The value read as a given name: its key, and its Hangul or its Hangul readings."""
+    if native:
+        return Reading(given_key=given_key_of(text), given_hangul=to_hangul(text, False) or None)
+    return Reading(given_key=given_key_of(text), given_readings=_readings(text))
 
 
 @lru_cache(maxsize=1 << 19)
@@ -80,10 +96,9 @@ def field_facts(text: str) -> FieldFacts:
     """Read one field value every way it can be meant."""
     native = is_native(text)
     whole, other = _whole_readings(text)
-    given_hangul = to_hangul(text, False) or None if native else None
     return FieldFacts(
         as_family=Reading(family_key=family_key_of(text), family_hangul=latin_surname_hangul(text)),
-        as_given=Reading(given_key=given_key_of(text), given_hangul=given_hangul),
+        as_given=_as_given(text, native),
         whole=whole,
         other=other,
         rank=surname_rank(text),
@@ -114,10 +129,9 @@ def part_field_facts(text: str, given_field: bool) -> FieldFacts:
         as_family = Reading(
             family_key=family_key_of(text), family_hangul=latin_surname_hangul(text)
         )
-    given_hangul = to_hangul(text, False) or None if native else None
     return FieldFacts(
         as_family=as_family,
-        as_given=Reading(given_key=given_key_of(text), given_hangul=given_hangul),
+        as_given=_as_given(text, native),
         whole=Reading(),
         other=None,
         rank=rank,
@@ -148,7 +162,13 @@ def latin_reading(family: FieldFacts | None, given: FieldFacts | None) -> tuple[
 
 def _pair(family: Reading, given: Reading) -> Reading:
     """Family half of one reading with the given half of another."""
-    return Reading(family.family_key, given.given_key, family.family_hangul, given.given_hangul)
+    return Reading(
+        family.family_key,
+        given.given_key,
+        family.family_hangul,
+        given.given_hangul,
+        given.given_readings,
+    )
 
 
 def native_reading(native: FieldFacts, latin: Reading) -> Reading:
@@ -177,6 +197,7 @@ def combine(
         first.given_key or latin.given_key,
         first.family_hangul or latin.family_hangul,
         first.given_hangul or latin.given_hangul,
+        first.given_readings or latin.given_readings,
     ), repair
 
 
@@ -217,7 +238,7 @@ def normalise_name(family_name: str, given_name: str, name_native: str) -> Perso
 
 def clear_caches() -> None:
     """Forget cached readings of field values (to free memory, or to time a cold run)."""
-    from muster.linkage import names, phonetic
+    from muster.linkage import names, phonetic, readings
 
     for cached in (
         field_facts,
@@ -231,6 +252,8 @@ def clear_caches() -> None:
         names.latin_surname_hangul,
         phonetic.latin_key,
         phonetic.hangul_key,
+        readings.hangul_readings,
+        readings.part_parses,
         surname_rank,
     ):
         cached.cache_clear()

@@ -63,6 +63,19 @@ def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     )
 
 
+# The same key, but one side has the given name in Hangul, the other only in Latin letters,
+# and that Hangul is none of the spelling's readings (용수 against "Yeong-su", key YOGSO).
+_NOT_A_READING = (
+    "given_key_l = given_key_r AND ("
+    + " OR ".join(
+        f"(given_hangul_{a} IS NOT NULL AND given_hangul_{b} IS NULL "
+        f"AND instr(given_readings_{b}, '|' || given_hangul_{a} || '|') = 0)"
+        for a, b in (("l", "r"), ("r", "l"))
+    )
+    + ")"
+)
+
+
 def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     """Given name: same Hangul, different Hangul, same key, swapped letters, one slip, different.
 
@@ -87,6 +100,7 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
                 label_for_charts="same Hangul"
             ),
             _prior(cll.CustomLevel("given_hangul_l <> given_hangul_r", "other Hangul"), 1e-4, 0.9),
+            _prior(cll.CustomLevel(_NOT_A_READING, "Hangul the spelling cannot be"), 0.01, 0.3),
             _prior(_exact("given_key", term_frequencies), 0.42, 0.001),
             _prior(transposed.configure(label_for_charts="two letters swapped"), 0.02, 1e-4),
             _prior(close.configure(label_for_charts="one slip apart"), 0.07, 0.005),

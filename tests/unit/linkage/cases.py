@@ -48,6 +48,8 @@ CASES = [
     ("t3", "Jeong", "Hyun-woo", "정현우", "1995-04-04", "M", "", "jeong-hyunwoo"),
     ("t4", "Han", "So Yong", "", "1999-12-12", "F", "", "han-soyoung"),
     ("t5", "", "", "한미영", "1999-12-12", "F", "", "han-miyoung"),
+    ("t6", "", "", "김용수", "2000-03-03", "M", "", "kim-yongsu"),  # one key, YOGSO:
+    ("t7", "Kim", "Yeong-su", "", "2000-03-03", "M", "", "kim-youngsu"),  # eo is never 용
 ]
 
 

@@ -41,6 +41,7 @@ def test_twins_stay_apart(result: LinkResult) -> None:
     assert clusters["t1"] == clusters["t2"]
     assert clusters["t1"] != clusters["t3"]
     assert clusters["t4"] != clusters["t5"]
+    assert clusters["t6"] != clusters["t7"]
 
 
 def test_model_is_returned_as_splink_settings(result: LinkResult) -> None:

@@ -84,3 +84,12 @@ def test_other_hangul_outweighs_a_shared_key(score: Any) -> None:
     )
     assert labels["given_name"] in {"same Hangul", "Exact match on given_key"}
     assert same > twins + 20
+
+
+def test_hangul_that_the_latin_spelling_cannot_be_counts_against(score: Any) -> None:
+    spelled: Record = ("Kim", "Yeong-su", "", "1990-02-02", "M", "")  # eo: 영, never 용
+    other, labels = score(("", "", "김용수", "1990-02-02", "M", ""), spelled)
+    assert labels["given_name"] == "Hangul the spelling cannot be"
+    same, labels = score(("", "", "김영수", "1990-02-02", "M", ""), spelled)
+    assert labels["given_name"] == "Exact match on given_key"
+    assert same > other + 5
