@@ -1,10 +1,9 @@
-"""Settings from the environment (MUSTER_*): database URL, data folder, limits, secrets."""
+"""Settings from the environment (MUSTER_*): database URL, data folder, categories, limits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from muster.intake.limits import Limits
@@ -23,7 +22,6 @@ class Settings(BaseSettings):
     max_uncompressed_bytes: int = 500 * 1024 * 1024
     max_cell_chars: int = 32_767
     max_rows: int = 2_000_000
-    secret_key: SecretStr = SecretStr("change-me-in-production")
 
     def limits(self) -> Limits:
         """Intake limits (MUSTER_MAX_UPLOAD_BYTES, ...) for reading one input file."""
