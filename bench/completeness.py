@@ -1,9 +1,12 @@
 """Benchmark: the completeness view of a call over 10,000 units (SPEC §8: < 500 ms).
 
 Builds a tree of 10,000 units with submissions for ~85% of workplaces directly in the
-database (setup is not measured), then times `services.lists.status` — load the tree, the
-submissions, their versions and events, and compute timeliness for every unit — against a
-baseline measured in the same run: a bare SELECT of the same rows with no domain work.
+database (setup is not measured), then times `services.lists.status` — load the tree, read
+one summary per submission (last state, first submission time, latest entry count) with an
+aggregated query, and compute timeliness for every unit — against a baseline measured in
+the same run: a bare SELECT of the submission, event and version rows with no domain work.
+A second line times the view as it stood at a past moment (`muster status --at`), the same
+aggregated read restricted to the events and versions up to then.
 
     .venv/bin/python bench/completeness.py [--units 10000] [--db URL] [--repeat 5]
 """
@@ -152,7 +155,7 @@ def time_it(fn: object, repeat: int) -> float:
 
 
 def main() -> None:
-    """Build, then time the view and the bare read; print both and their ratio."""
+    """Build, then time the bare read and the view now and at the due time; a line for each."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--db", default=None, help="database URL (default: a temporary SQLite)")
@@ -168,6 +171,11 @@ def main() -> None:
             _call, rows = status(uow, OPERATOR, call_id=1)
             assert len(rows) == args.units - 1
 
+    def view_at() -> None:
+        with app.uow() as uow:
+            _call, rows = status(uow, OPERATOR, call_id=1, at=DUE)
+            assert len(rows) == args.units - 1
+
     def bare() -> None:
         with app.engine.connect() as conn:
             conn.execute(select(UnitRow.code, UnitRow.kind, UnitRow.parent_code)).all()
@@ -181,11 +189,13 @@ def main() -> None:
 
     view()  # warm caches and the connection pool
     bare_ms, view_ms = time_it(bare, args.repeat), time_it(view, args.repeat)
-    print(
-        f"units={args.units} bare_read_ms={bare_ms:.1f} completeness_ms={view_ms:.1f} "
-        f"ratio={view_ms / bare_ms:.2f} target_ms=500 {'OK' if view_ms < 500 else 'OVER'}"
-    )
-    if os.environ.get("MUSTER_BENCH_STRICT") and view_ms >= 500:
+    at_ms = time_it(view_at, args.repeat)
+    for label, ms in (("completeness_ms", view_ms), ("completeness_at_ms", at_ms)):
+        print(
+            f"units={args.units} bare_read_ms={bare_ms:.1f} {label}={ms:.1f} "
+            f"ratio={ms / bare_ms:.2f} target_ms=500 {'OK' if ms < 500 else 'OVER'}"
+        )
+    if os.environ.get("MUSTER_BENCH_STRICT") and max(view_ms, at_ms) >= 500:
         sys.exit(1)
 
 

@@ -96,6 +96,22 @@ class Version:
     content_sha256: str | None = None
 
 
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """What the completeness view needs of one unit's submission, at one moment.
+
+    The store can read it for a whole call with one aggregated query; `Submission.summary`
+    derives the same from a fully loaded aggregate (the reference the query is tested against).
+    """
+
+    state: SubmissionState | None  # the state of the last event; None: no event (yet)
+    first_submitted_at: datetime | None  # the first `submitted` event; timeliness is judged on it
+    entries: int  # entries in the newest version (0 without a version)
+
+
+NOTHING_SUBMITTED = SubmissionSummary(None, None, 0)
+
+
 @dataclass
 class Submission:
     """A unit's list for a call: its versions and its state history."""
@@ -133,6 +149,16 @@ class Submission:
     def latest_version(self) -> Version | None:
         """The newest version, if any."""
         return self.versions[-1] if self.versions else None
+
+    def summary(self, at: datetime | None = None) -> SubmissionSummary:
+        """State, first submission time and latest entry count, as they stood at `at`."""
+        submission = self.as_of(at)
+        latest = submission.latest_version
+        return SubmissionSummary(
+            submission.state,
+            submission.first_submitted_at,
+            latest.entry_count if latest else 0,
+        )
 
     def accepted_version(self) -> int | None:
         """The version number most recently accepted (and not since superseded by a return)."""

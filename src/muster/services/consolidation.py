@@ -12,7 +12,7 @@ import polars as pl
 
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
-from muster.domain.completeness import completeness
+from muster.domain.completeness import unit_statuses
 from muster.domain.consolidation import (
     ConsolidatedPerson,
     ConsolidatedReport,
@@ -174,10 +174,10 @@ def consolidated_report(
     tree = uow.units.tree()
     call = consolidation.call
     assert call.id is not None
-    submissions = uow.submissions.load_all(call.id)
+    summaries = uow.submissions.summaries(call.id)
     rows = [
         r
-        for r in completeness(call, tree, submissions, actor)
+        for r in unit_statuses(call, tree, summaries, actor)
         if tree.is_within(r.unit, consolidation.unit_code)
     ]
     return build_report(

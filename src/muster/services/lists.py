@@ -9,7 +9,7 @@ import polars as pl
 
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
-from muster.domain.completeness import UnitStatus, completeness, expected_units
+from muster.domain.completeness import UnitStatus, expected_units, unit_statuses
 from muster.domain.errors import DomainError, NotFound, NotPermitted
 from muster.domain.submissions import (
     Action,
@@ -240,10 +240,13 @@ def forward(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: 
 def status(
     uow: UnitOfWork, actor: User, *, call_id: int, at: datetime | None = None
 ) -> tuple[Call, list[UnitStatus]]:
-    """Completeness and timeliness of every expected unit in the actor's subtree."""
+    """Completeness and timeliness of every expected unit in the actor's subtree, now or at `at`.
+
+    Reads one summary per unit with an aggregated query rather than every version and event:
+    `domain.completeness.completeness` on `load_all` gives the same rows, much slower.
+    """
     call, tree = _call_for(uow, actor, call_id)
-    submissions = uow.submissions.load_all(call_id)
-    return call, completeness(call, tree, submissions, actor, at)
+    return call, unit_statuses(call, tree, uow.submissions.summaries(call_id, at), actor)
 
 
 def list_entries(

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from muster.domain.submissions import (
     LIST_FIELDS,
@@ -15,6 +15,7 @@ from muster.domain.submissions import (
     Submission,
     SubmissionEvent,
     SubmissionState,
+    SubmissionSummary,
     Version,
 )
 from muster.store.bulk import insert_entries
@@ -44,7 +45,8 @@ class SubmissionRepository:
     def load_all(self, call_id: int, units: Sequence[str] | None = None) -> dict[str, Submission]:
         """Every submission of a call (or of some units), with versions and events, by unit.
 
-        Reads plain rows, not ORM objects: the completeness view loads 10,000 units at once.
+        Reads plain rows, not ORM objects: a forward or a report reads many units at once (the
+        completeness view reads `summaries` instead).
         """
         conn = self._session.connection()  # Core rows: no ORM bookkeeping for 10,000 units
         where = [SubmissionRow.call_id == call_id]
@@ -78,6 +80,19 @@ class SubmissionRepository:
         ).all():
             by_id[sid].events.append(SubmissionEvent(STATES[state], at, by_user, version, reason))
         return {s.unit_code: s for s in by_id.values()}
+
+    def summaries(self, call_id: int, at: datetime | None = None) -> dict[str, SubmissionSummary]:
+        """Per unit: last state, first submission time and latest entry count, as of `at`.
+
+        One aggregated query (the same on SQLite and PostgreSQL) instead of `load_all`: the
+        completeness view needs three values per unit, not every version and event. It gives
+        exactly what `Submission.summary(at)` gives on the loaded aggregate.
+        """
+        rows = self._session.connection().execute(summary_query(call_id, at)).all()
+        return {
+            code: SubmissionSummary(STATES[state] if state else None, first, entries or 0)
+            for code, state, first, entries in rows
+        }
 
     def _submission_id(self, call_id: int, unit_code: str) -> int:
         """Id of the submission row, created on first use."""
@@ -161,6 +176,47 @@ class SubmissionRepository:
                 accepted[code] = (submission.versions[number - 1], version_id)
         entries = entries_by_version(self._session, [vid for _, vid in accepted.values()])
         return {code: (version, entries[vid]) for code, (version, vid) in accepted.items()}
+
+
+def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetime, int]:
+    """(unit, last state, first submitted at, latest entry count) per submission of a call.
+
+    "Last" and "first" follow event ids, as `load_all` orders events; "latest" is the highest
+    version number. With `at`, only events and versions up to that moment count. The last
+    three are NULL for a submission without such an event or version.
+
+    One GROUP BY over the submissions of the call joined to their events and versions by
+    index, then primary-key lookups of the rows it picked: no join between derived tables,
+    so a PostgreSQL planner without fresh statistics cannot turn it into a quadratic loop.
+    """
+    s, e, v = SubmissionRow, SubmissionEventRow, SubmissionVersionRow
+    event_on = [e.submission_id == s.id, *([e.at <= at] if at is not None else [])]
+    version_on = [v.submission_id == s.id, *([v.created_at <= at] if at is not None else [])]
+    submitted = case((e.state == SubmissionState.SUBMITTED.value, e.id))
+    picked = (
+        select(
+            s.id,
+            s.unit_code,
+            func.max(e.id).label("last_event"),
+            func.min(submitted).label("first_submitted"),
+            func.max(v.number).label("latest_version"),
+        )
+        .outerjoin(e, and_(*event_on))
+        .outerjoin(v, and_(*version_on))
+        .where(s.call_id == call_id)
+        .group_by(s.id, s.unit_code)
+        .subquery()
+    )
+    last, first, latest = aliased(e), aliased(e), aliased(v)
+    return (
+        select(picked.c.unit_code, last.state, first.at, latest.entry_count)
+        .outerjoin(last, last.id == picked.c.last_event)
+        .outerjoin(first, first.id == picked.c.first_submitted)
+        .outerjoin(
+            latest,
+            and_(latest.submission_id == picked.c.id, latest.number == picked.c.latest_version),
+        )
+    )
 
 
 def _entry_from_row(row: EntryRow) -> Entry:

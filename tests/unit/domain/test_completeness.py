@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from muster.domain.completeness import completeness, expected_units, summary
-from muster.domain.submissions import Action, Submission, Version
+from muster.domain.completeness import completeness, expected_units, summary, unit_statuses
+from muster.domain.submissions import (
+    NOTHING_SUBMITTED,
+    Action,
+    Submission,
+    SubmissionState,
+    SubmissionSummary,
+    Version,
+)
 from muster.domain.users import OPERATOR, Permission, User
 from tests.unit.domain.factories import DUE, small_call, small_tree
 
@@ -47,3 +54,23 @@ def test_viewer_sees_only_their_subtree() -> None:
     viewer = User("ana", "C1", frozenset({Permission.REVIEW}))
     rows = completeness(small_call(), small_tree(), {}, viewer)
     assert [r.unit for r in rows] == ["C1", "W1", "W2"]
+
+
+def test_summary_is_last_state_first_submission_and_latest_entries() -> None:
+    sub = _submitted("W1", timedelta(0), entries=2)
+    hour = timedelta(hours=1)
+    sub.apply(sub.transition(Action.RETURN, "r", DUE + hour, "row 2: which passport?"))
+    sub.apply(
+        sub.transition(Action.SUBMIT, "u", DUE + 2 * hour), Version(2, DUE + 2 * hour, "u", 3)
+    )
+    assert sub.summary() == SubmissionSummary(SubmissionState.SUBMITTED, DUE, 3)
+    assert sub.summary(DUE + hour) == SubmissionSummary(SubmissionState.RETURNED, DUE, 2)
+    assert sub.summary(DUE - timedelta(microseconds=1)) == NOTHING_SUBMITTED
+
+
+def test_unit_statuses_from_summaries() -> None:
+    late = SubmissionSummary(SubmissionState.RETURNED, DUE + timedelta(seconds=1), 4)
+    rows = unit_statuses(small_call(), small_tree(), {"W3": late}, OPERATOR)
+    seen = {r.unit: (r.state, r.timeliness.value, r.entries) for r in rows}
+    assert seen["W3"] == ("returned", "late", 4)
+    assert seen["W1"] == ("not_submitted", "missing", 0)
