@@ -51,9 +51,11 @@ class LinkOptions:
     and a birth date one digit off) and a match probability of `min_probability`.
     The probability also weighs the prior, which falls as a file grows (about one
     pair in n is a match), so large files, with many namesakes, need more evidence.
-    Two records whose own pair scores under `veto_bits` are not put in one cluster
-    through other links (this stops chains of namesakes and twins), unless a
-    reviewer said so; every candidate pair is scored for this, however weak.
+    Two records whose own pair scores under `veto_bits`, or whose given names are
+    both written in Hangul (or hanja) and differ, are not put in one cluster through
+    other links (this stops chains of namesakes and twins: 김영수 - "Kim Yong Su" -
+    김용수), unless a reviewer said so; every candidate pair is scored for this,
+    however weak.
     """
 
     link_bits: float = 16.0
@@ -167,14 +169,22 @@ def _check_ids(record_ids: pl.Series) -> None:
         raise ValueError("record_id values must be unique")
 
 
+def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
+    """Mask of the pairs whose given names are both in Hangul and differ."""
+    hangul = features["given_hangul"].cast(pl.Categorical).to_physical().cast(pl.Int64)
+    codes = hangul.fill_null(-1).to_numpy()
+    left, right = codes[pairs["unique_id_l"].to_numpy()], codes[pairs["unique_id_r"].to_numpy()]
+    return np.asarray((left >= 0) & (right >= 0) & (left != right), dtype=bool)
+
+
 def _clusters(
     pairs: pl.DataFrame,
     count: int,
     threshold: float,
     decisions: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-    veto_bits: float,
+    vetoed: np.ndarray[Any, Any],
 ) -> np.ndarray[Any, Any]:
-    """Cluster labels; clusters holding a pair scored under the veto are rebuilt without it."""
+    """Cluster labels; clusters holding a vetoed pair are rebuilt without joining it."""
     same, split = decisions
     scored = ScoredPairs(
         left=pairs["unique_id_l"].to_numpy(),
@@ -182,8 +192,7 @@ def _clusters(
         score=pairs["evidence_bits"].to_numpy(),
     )
     labels = cluster_labels(count, scored, threshold, same, split)
-    weak = pairs.filter(pl.col("evidence_bits") < veto_bits)
-    left, right = weak["unique_id_l"].to_numpy(), weak["unique_id_r"].to_numpy()
+    left, right = scored.left[vetoed], scored.right[vetoed]
     together = labels[left] == labels[right]
     confirmed = set(same) | {(b, a) for a, b in same}
     vetoes = [p for p in zip(left[together].tolist(), right[together].tolist(), strict=True)]
@@ -229,7 +238,10 @@ def link_records(
     pairs = _scored_pairs(linker, prior)
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
-    labels = _clusters(pairs, len(features), threshold, (same, split), options.veto_bits)
+    vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy() | _other_hangul(
+        features, pairs
+    )
+    labels = _clusters(pairs, len(features), threshold, (same, split), vetoed)
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
         review_pairs=_review_pairs(pairs, record_ids, zone, set(same) | set(split)),

@@ -104,3 +104,20 @@ def test_record_without_birth_date_is_compared_with_its_namesakes() -> None:
     )
     result = link_records(frame)
     assert result.scored_pairs == 1  # no birth date, no passport: met on the name alone
+
+
+def test_two_hangul_given_names_that_differ_are_never_chained_into_one_person() -> None:
+    frame = pl.DataFrame(
+        {
+            "record_id": ["y1", "y2", "y3"],
+            "family_name": [None, "Kim", None],
+            "given_name": [None, "Yong Su", None],  # North Korean style: 영수 or 용수
+            "name_native": ["김영수", None, "김용수"],  # twins
+            "date_of_birth": ["2001-06-06"] * 3,
+            "sex": ["M"] * 3,
+            "passport_no": [None] * 3,
+        }
+    )
+    clusters = dict(link_records(frame).clusters.iter_rows())
+    assert clusters["y1"] != clusters["y3"]
+    assert clusters["y2"] in {clusters["y1"], clusters["y3"]}
