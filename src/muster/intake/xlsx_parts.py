@@ -3,6 +3,7 @@
 Zip bombs are refused by the sizes the archive declares before anything is unpacked, and
 again by the bytes actually unpacked while streaming (a part may lie about its size).
 XML parts are parsed incrementally and may not carry a DOCTYPE (no entity expansion).
+Parts proven this way can be copied, still compressed, into a new zip (`pack`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,36 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from muster.intake.errors import IntakeRejected, file_error
 from muster.intake.limits import MB, Limits
 
-_CHUNK = 64 * 1024
+_CHUNK = 1024 * 1024
 _EOCD = b"PK\x05\x06"
-_DAMAGED = "an XLSX workbook saved again by a spreadsheet program"
+DAMAGED = "an XLSX workbook saved again by a spreadsheet program"
 _OFFICE_DOCUMENT = "/officeDocument"
+_LOCAL_HEADER = b"PK\x03\x04"
+_COPYABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_ZIP32 = 0xFFFF_FFFF
 Element = ET.Element
+
+
+@dataclass(frozen=True)
+class RawPart:
+    """A part as stored in a zip: method, CRC-32, unpacked size and the stored bytes."""
+
+    method: int
+    crc: int
+    size: int
+    payload: bytes | memoryview
+
+
+def stored(data: bytes) -> RawPart:
+    """A part kept uncompressed."""
+    return RawPart(zipfile.ZIP_STORED, zlib.crc32(data), len(data), data)
 
 
 def local(tag: str) -> str:
@@ -38,7 +58,7 @@ class Archive:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
-            raise file_error("a damaged zip archive", _DAMAGED) from None
+            raise file_error("a damaged zip archive", DAMAGED) from None
         infos = self.zip.infolist()
         if len(infos) > limits.max_zip_entries:
             raise file_error(f"a zip with {len(infos)} parts", "an ordinary XLSX workbook")
@@ -48,6 +68,7 @@ class Archive:
         if any(info.flag_bits & 0x1 for info in infos):
             raise file_error("an encrypted archive", "a workbook without a password")
         self.names = {info.filename.lower(): info for info in infos}
+        self.data = data
         self.remaining = limits.max_uncompressed_bytes
         self.limits = limits
 
@@ -65,12 +86,30 @@ class Archive:
                     seen += len(chunk)
                     self.remaining -= len(chunk)
                     if seen > info.file_size:
-                        raise file_error(f"a part {info.filename!r} bigger than declared", _DAMAGED)
+                        raise file_error(f"a part {info.filename!r} bigger than declared", DAMAGED)
                     if self.remaining < 0:
                         raise _too_big(self.limits.max_uncompressed_bytes + 1, self.limits)
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
-            raise file_error(f"a damaged part {info.filename!r}", _DAMAGED) from None
+            raise file_error(f"a damaged part {info.filename!r}", DAMAGED) from None
+
+    def raw(self, name: str) -> RawPart | None:
+        """A part's stored bytes, to copy without unpacking; None when it cannot be copied.
+
+        Only for parts already streamed through `chunks` (sizes and CRC proven).
+        """
+        info = self.names[name.lower()]
+        if info.compress_type not in _COPYABLE or max(info.compress_size, info.file_size) >= _ZIP32:
+            return None
+        header = self.data[info.header_offset : info.header_offset + 30]
+        if len(header) < 30 or not header.startswith(_LOCAL_HEADER):
+            raise file_error(f"a damaged part {info.filename!r}", DAMAGED)
+        name_size, extra_size = struct.unpack("<HH", header[26:30])
+        start = info.header_offset + 30 + name_size + extra_size
+        payload = memoryview(self.data)[start : start + info.compress_size]
+        if len(payload) != info.compress_size:
+            raise file_error(f"a damaged part {info.filename!r}", DAMAGED)
+        return RawPart(info.compress_type, info.CRC, info.file_size, payload)
 
     def events(
         self, name: str, start: frozenset[str] = frozenset()
@@ -81,16 +120,16 @@ class Archive:
         try:
             for number, chunk in enumerate(self.chunks(name)):
                 if number == 0 and not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-                    raise file_error(f"a part {name!r} that is not UTF-8 XML", _DAMAGED)
+                    raise file_error(f"a part {name!r} that is not UTF-8 XML", DAMAGED)
                 if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
-                    raise file_error(f"XML entity declarations in {name!r}", _DAMAGED)
+                    raise file_error(f"XML entity declarations in {name!r}", DAMAGED)
                 tail = chunk[-16:]
                 parser.feed(chunk)
                 yield from _wanted(parser, start)
             parser.close()
             yield from _wanted(parser, start)
         except ET.ParseError as error:
-            raise file_error(f"broken XML in {name!r} ({error})", _DAMAGED) from None
+            raise file_error(f"broken XML in {name!r} ({error})", DAMAGED) from None
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, target part path) for a part, from its .rels file."""
@@ -123,6 +162,30 @@ class Archive:
         raise file_error("a zip archive that is not a workbook", "a CSV file or an XLSX workbook")
 
 
+def pack(parts: Sequence[tuple[str, RawPart]]) -> bytes | None:
+    """A zip of the given parts, their stored bytes copied as they are; None past 4 GB."""
+    pieces: list[bytes | memoryview] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name, part in parts:
+        encoded = name.encode()
+        fields = struct.pack(
+            "<HHHHHIIIHH",
+            *(20, 0, part.method, 0, 0x21, part.crc, len(part.payload), part.size),
+            *(len(encoded), 0),
+        )
+        directory.append(b"PK\x01\x02" + struct.pack("<H", 20) + fields)
+        directory.append(struct.pack("<HHHII", 0, 0, 0, 0, offset) + encoded)
+        pieces += [_LOCAL_HEADER + fields + encoded, part.payload]
+        offset += 30 + len(encoded) + len(part.payload)
+    listing = b"".join(directory)
+    if offset + len(listing) >= _ZIP32:
+        return None
+    count = len(parts)
+    end = struct.pack("<HHHHIIH", 0, 0, count, count, len(listing), offset, 0)
+    return b"".join([*pieces, listing, _EOCD, end])
+
+
 def _wanted(
     parser: ET.XMLPullParser[Element], start: frozenset[str]
 ) -> Iterator[tuple[str, Element]]:
@@ -138,7 +201,7 @@ def _check_entry_count(data: bytes, limits: Limits) -> None:
     """Read the entry count from the end record before zipfile builds its whole directory."""
     at = data.rfind(_EOCD, max(0, len(data) - 65_557))
     if at < 0 or at + 12 > len(data):
-        raise file_error("a damaged zip archive", _DAMAGED)
+        raise file_error("a damaged zip archive", DAMAGED)
     (entries,) = struct.unpack("<H", data[at + 10 : at + 12])
     if entries != 0xFFFF and entries > limits.max_zip_entries:
         raise file_error(f"a zip with {entries} parts", "an ordinary XLSX workbook")
