@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from muster.intake.limits import Limits
+from muster.intake.limits import MB, Limits
 from muster.store.db import DEFAULT_URL
 
 
@@ -30,6 +31,25 @@ class Settings(BaseSettings):
             max_uncompressed_bytes=self.max_uncompressed_bytes,
             max_cell_chars=self.max_cell_chars,
             max_rows=self.max_rows,
+        )
+
+    def local_file_limits(self) -> Limits:
+        """Limits for a file the operator reads on this machine (`muster link INPUT`).
+
+        The upload limits protect a server from what strangers send; a local link input
+        of a million records is 50-100 MB (CSV or XLSX), so unless the operator set
+        them, the file and unpacked-size limits are raised to 1 GB and 4 GB.
+        """
+        limits = self.limits()
+        chosen = self.model_fields_set
+        return replace(
+            limits,
+            max_upload_bytes=limits.max_upload_bytes
+            if "max_upload_bytes" in chosen
+            else max(limits.max_upload_bytes, 1024 * MB),
+            max_uncompressed_bytes=limits.max_uncompressed_bytes
+            if "max_uncompressed_bytes" in chosen
+            else max(limits.max_uncompressed_bytes, 4096 * MB),
         )
 
     def archive_dir(self) -> Path:

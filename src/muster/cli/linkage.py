@@ -73,7 +73,7 @@ def link(
     _quiet_libraries()
     console = Console(stderr=True, log_path=False)
     progress = _Progress(console)
-    limits = Settings().limits()
+    limits = Settings().local_file_limits()
     with progress.status:
         with handled():  # rejected input: every error by row and column on stderr, exit 1
             data = read_input_file(input_file, limits.max_upload_bytes)
