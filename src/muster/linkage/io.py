@@ -13,5 +13,9 @@ import polars as pl
 
 
 def write_link_output(clusters: pl.DataFrame, path: Path) -> None:
-    """Write `record_id, cluster_id` (one row per input record, input order) as UTF-8 CSV."""
+    """Write `record_id, cluster_id` (one row per input record, input order) as UTF-8 CSV.
+
+    A machine file: record ids are written exactly as the input had them (no formula
+    neutralising, unlike the reports), so that other tools can join on them.
+    """
     clusters.select("record_id", "cluster_id").write_csv(path)

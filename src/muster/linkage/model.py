@@ -216,7 +216,12 @@ def estimate_prior_match_rate(linker: Linker, record_count: int) -> None:
 
 
 def train(linker: Linker, record_count: int) -> None:
-    """Estimate parameters from the data: u by random sampling, m by EM (no labels)."""
+    """Estimate parameters from the data: u by random sampling, m by EM (no labels).
+
+    A file of one record (or none) has no pair to learn from: the priors stay.
+    """
+    if record_count < 2:
+        return
     estimate_prior_match_rate(linker, record_count)
     if record_count < MIN_RECORDS_TO_TRAIN:
         return

@@ -121,3 +121,12 @@ def test_two_hangul_given_names_that_differ_are_never_chained_into_one_person() 
     clusters = dict(link_records(frame).clusters.iter_rows())
     assert clusters["y1"] != clusters["y3"]
     assert clusters["y2"] in {clusters["y1"], clusters["y3"]}
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_a_file_of_one_record_or_none_is_linked_without_training(count: int) -> None:
+    frame = cases_frame().drop("person").head(count)
+    result = link_records(frame)
+    assert result.clusters["record_id"].to_list() == frame["record_id"].to_list()
+    assert result.clusters["cluster_id"].to_list() == frame["record_id"].to_list()
+    assert result.review_pairs.is_empty()
