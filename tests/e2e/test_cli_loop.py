@@ -253,3 +253,20 @@ def test_template_files_and_diff_commands(sqlite_world: tuple[Path, str]) -> Non
     assert nowhere.code == 1 and "Traceback" not in nowhere.err
     same = invoke("submissions", "diff", "--call", call, "--unit", "W1", db=db, cwd=path)
     assert same.code == 0 and "same entries" in same.out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("template", "--call", "1", "--unit", "W1", "--format", "pdf", "--out", "t.pdf"),
+        ("status", "--call", "1", "--format", "yaml"),
+        ("review", "--call", "1", "--unit", "W1"),
+    ],
+)
+def test_usage_errors_exit_2_with_the_reason_on_stderr(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'usage.db'}"
+    result = invoke(*args, db=db, cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.startswith("muster: ") and result.out == ""

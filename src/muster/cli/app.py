@@ -69,6 +69,12 @@ def refuse(message: str) -> NoReturn:
     raise typer.Exit(code=1)
 
 
+def usage_error(message: str) -> NoReturn:
+    """Print a usage error on stderr and exit 2 (options that do not fit together)."""
+    print(f"muster: {message}", file=sys.stderr)
+    raise typer.Exit(code=2)
+
+
 def console_err() -> Console:
     """A Rich console on stderr for progress and messages (stdout stays machine-readable)."""
     return Console(stderr=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from muster.bootstrap import Muster, bootstrap
-from muster.cli.app import app, console_err, handled, open_muster, options, refuse
+from muster.cli.app import app, console_err, handled, open_muster, options, refuse, usage_error
 from muster.demo.build import BuildReport, build_demo
 from muster.demo.files import replacements_csv
 from muster.demo.world import generate_world
@@ -35,8 +34,7 @@ def demo(
 ) -> None:
     """Build a fictional demo world in an embedded database and serve it; prints URL and logins."""
     if not 0 < scale <= 10:
-        print("muster: --scale must be greater than 0 and at most 10", file=sys.stderr)
-        raise typer.Exit(2)
+        usage_error("--scale must be greater than 0 and at most 10")
     with handled():
         url = db or options().db or DEMO_URL
         _recreate(url)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import acting, app, refuse
+from muster.cli.app import acting, app, refuse, usage_error
 from muster.services.files import fetch_file, list_template, received_files
 
 files_app = typer.Typer(help="Files received: every upload is kept byte for byte.")
@@ -25,8 +25,7 @@ def template(
 ) -> None:
     """Write a list pre-filled with the unit's roster, ready to fill in and submit."""
     if fmt not in ("xlsx", "csv"):
-        print("muster: --format must be xlsx or csv")
-        raise typer.Exit(2)
+        usage_error("--format must be xlsx or csv")
     kind: Literal["xlsx", "csv"] = "xlsx" if fmt == "xlsx" else "csv"
     with acting() as (muster, uow, actor):
         data = list_template(

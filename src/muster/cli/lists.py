@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import acting, app, handled, open_muster, options, read_input_file
+from muster.cli.app import acting, app, handled, open_muster, options, read_input_file, usage_error
 from muster.cli.render import print_entries, print_status_table, status_csv
 from muster.domain.calls import parse_datetime, parse_due_options
 from muster.domain.completeness import summary
@@ -105,8 +105,7 @@ def review_command(
 ) -> None:
     """Review a submitted list of a child unit: --accept or --return REASON."""
     if accept == (return_reason is not None):
-        print("muster: give exactly one of --accept or --return REASON", file=sys.stderr)
-        raise typer.Exit(2)
+        usage_error("give exactly one of --accept or --return REASON")
     with acting() as (muster, uow, actor):
         state = review(
             uow,
@@ -142,8 +141,7 @@ def status_command(
 ) -> None:
     """Completeness and timeliness per unit for a call."""
     if fmt not in ("table", "json", "csv"):
-        print("muster: --format must be table, json or csv", file=sys.stderr)
-        raise typer.Exit(2)
+        usage_error("--format must be table, json or csv")
     with handled():
         muster = open_muster()
         when: datetime | None = parse_datetime(at) if at else None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from muster.cli.app import app, refuse
+from muster.cli.app import app, refuse, usage_error
 
 if TYPE_CHECKING:
     from muster.planning import Plan
@@ -54,8 +54,7 @@ def plan_command(
 ) -> None:
     """Compute a rotation plan: dated moves home and out, with a reason for everyone not moved."""
     if from_db == (scenario_file is not None) or (from_db and call is None):
-        print("muster: give SCENARIO.json, or --from-db --call ID", file=sys.stderr)
-        raise typer.Exit(2)
+        usage_error("give SCENARIO.json, or --from-db --call ID")
     if from_db:
         assert call is not None
         result = _plan_from_db(call, start, horizon, time_limit)

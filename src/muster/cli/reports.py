@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import acting, app, console_err, handled, open_muster, options
+from muster.cli.app import acting, app, console_err, handled, open_muster, options, usage_error
 from muster.services.actors import resolve_user
 
 matches_app = typer.Typer(help="Pairs linkage was unsure of: confirm or split them.")
@@ -27,8 +27,7 @@ def report(
 ) -> None:
     """Consolidate the accepted lists under a unit and write the sectioned report."""
     if fmt not in ("xlsx", "pdf", "html"):
-        console_err().print("muster: --format must be xlsx, pdf or html")
-        raise typer.Exit(2)
+        usage_error("--format must be xlsx, pdf or html")
     kind: Literal["xlsx", "pdf", "html"] = fmt  # type: ignore[assignment]
     # Linkage (Splink) and the writers (WeasyPrint) are heavy: import them only when used.
     from muster.reports import write_report
