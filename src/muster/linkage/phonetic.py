@@ -51,10 +51,10 @@ _CONSONANT_TOKENS = {
 
 _VOWEL_LETTERS = frozenset("aeiouwy")
 _RUNS = re.compile(r"[aeiouwy]+|[^aeiouwy]+")
-_APOSTROPHES = "'’‘`ʼ´"
-_DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+APOSTROPHES = "'’‘`ʼ´"
+_DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 _NOT_LETTER = re.compile(r"[^a-z]")
-_PART_SEPARATORS = re.compile(r"[\s\-·.,_/]+")
+PART_SEPARATORS = re.compile(r"[\s\-·.,_/]+")
 _DOUBLED = re.compile(r"(.)\1+")
 
 
@@ -63,7 +63,7 @@ def _latin_letters(text: str) -> str:
     if text.isascii():
         return text.translate(_DROP_APOSTROPHES).lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = (ch for ch in decomposed if not unicodedata.combining(ch) and ch not in _APOSTROPHES)
+    kept = (ch for ch in decomposed if not unicodedata.combining(ch) and ch not in APOSTROPHES)
     return "".join(kept).lower()
 
 
@@ -136,7 +136,7 @@ def _finish(raw: str) -> str:
 def latin_key(text: str) -> str:
     """Phonetic key of a Latin-script name part in any romanisation ("Ch'ŏl-su" -> COLSO)."""
     letters = _latin_letters(text)
-    parts = (p for p in _PART_SEPARATORS.split(letters) if p)
+    parts = (p for p in PART_SEPARATORS.split(letters) if p)
     raw = "".join(_latin_part_key(_NOT_LETTER.sub("", p)) for p in parts)
     return _finish(raw)
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import product
 
 from muster.linkage.hangul import build_syllable, south_form
+from muster.linkage.phonetic import APOSTROPHES, PART_SEPARATORS
 
 MAX_READINGS = 64
 
@@ -45,9 +46,8 @@ _FINALS: dict[str, tuple[int, ...]] = {
     "m": (16,), "p": (17,), "b": (17,), "ng": (21,),
 }  # fmt: skip
 _LONGEST = 3
-_APOSTROPHES = re.compile(r"[’‘`ʼ´]")
-_CARONS = str.maketrans({"ǒ": "ŏ", "ǔ": "ŭ"})
-_PART_SEPARATORS = re.compile(r"[\s\-·.,_/]+")
+# One apostrophe for all of them; a caron (a common slip for the breve) read as the breve.
+_FOLD = str.maketrans({**dict.fromkeys(APOSTROPHES, "'"), "ǒ": "ŏ", "ǔ": "ŭ"})
 _PART = re.compile(r"[a-zŏŭ']+")
 
 Syllables = frozenset[str]
@@ -56,7 +56,7 @@ Parse = tuple[Syllables, ...]
 
 def _letters(text: str) -> str:
     """Lower-case letters keeping ŏ, ŭ and apostrophes; other diacritics dropped."""
-    text = _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text).lower()).translate(_CARONS)
+    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
     kept = []
     for char in text:
         if char in "ŏŭ":
@@ -123,7 +123,7 @@ def hangul_readings(text: str) -> frozenset[str]:
     little to rule a Hangul name out.
     """
     letters = _letters(text)
-    parts = [p for p in _PART_SEPARATORS.split(letters) if p]
+    parts = [p for p in PART_SEPARATORS.split(letters) if p]
     if not parts or not all(_PART.fullmatch(p) for p in parts):
         return frozenset()
     words: set[str] = {""}
