@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -235,7 +236,9 @@ def test_template_files_and_diff_commands(sqlite_world: tuple[Path, str]) -> Non
     assert submitted.code == 0, submitted.err
     listed = invoke("files", "list", "--call", call, "--unit", "W1", db=db, cwd=path)
     assert "accepted" in listed.out
-    got = invoke("files", "get", "1", "--out", "copy.csv", db=db, cwd=path)
+    file_id = re.search(r"(\d+)\s*│[^\n]*w1\.csv", listed.out)
+    assert file_id, listed.out  # imports are received files too: the list is not file 1
+    got = invoke("files", "get", file_id.group(1), "--out", "copy.csv", db=db, cwd=path)
     assert got.code == 0 and (path / "copy.csv").read_bytes() == (path / "w1.csv").read_bytes()
     nowhere = invoke(
         "template",

@@ -15,7 +15,7 @@ from muster.intake import IntakeRejected
 from muster.services.actors import resolve_user
 from muster.services.calls import issue_call
 from muster.services.lists import forward, list_entries, review, status, submit_list
-from muster.store.tables import AuditEventRow, ReceivedFileRow, SubmissionVersionRow
+from muster.store.tables import AuditEventRow, SubmissionVersionRow
 from tests.integration.conftest import Clock
 
 DUE = datetime(2021, 7, 24, 18, 0, tzinfo=UTC)
@@ -157,7 +157,7 @@ def test_bad_list_changes_nothing_but_the_file_is_kept(muster: Muster) -> None:
     assert (error.row, error.column, error.value) == (3, "date_of_birth", "1990-13-02")
     assert _status(muster, call_id)["W1"]["state"] == "not_submitted"
     with muster.uow() as uow:
-        files = [(f.outcome, f.sha256) for f in uow.session.scalars(select(ReceivedFileRow))]
+        files = [(f.outcome, f.sha256) for f in uow.files.every()]
         versions = uow.session.scalar(select(func.count()).select_from(SubmissionVersionRow))
     assert [outcome for outcome, _ in files] == ["rejected"]
     assert muster.archive.get(files[0][1]) == bad.encode()

@@ -15,10 +15,10 @@ from muster.demo.build import BuildReport, build_demo
 from muster.demo.model import World
 from muster.demo.script import CallScript, write_script
 from muster.demo.world import generate_world
+from muster.domain.access import REDACTED
 from muster.domain.completeness import UnitStatus
 from muster.domain.submissions import Entry, Version
 from muster.domain.users import OPERATOR
-from muster.domain.visibility import REDACTED
 from muster.services.actors import resolve_user
 from muster.services.lists import list_entries, status
 from muster.store.tables import AuditEventRow

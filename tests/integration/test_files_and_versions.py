@@ -11,22 +11,47 @@ from muster.intake import read_list
 from muster.services.actors import resolve_user
 from muster.services.files import fetch_file, list_template, received_files
 from muster.services.lists import diff_versions
-from muster.services.registry import set_hold
+from muster.services.registry import add_user, set_hold
 from tests.integration.test_call_loop import HEADER, LIST_W1, _issue, _submit
 
 
-def test_original_bytes_come_back_only_within_scope(muster: Muster) -> None:
-    call_id = _issue(muster)
+def test_original_bytes_need_every_permission_their_content_could_require(
+    muster: Muster,
+) -> None:
+    """Issue 9: `files get` handed the original to any reviewer whose subtree covered it."""
+    call_id = _issue(muster)  # illness, stranded_trip, whereabouts_unknown
     _submit(muster, call_id, "W1", LIST_W1, "w1")
+    every = ["review", "medical", "welfare", "protection"]
+    for name, unit, perms in [
+        ("c1.all", "C1", every),
+        ("c1.medical", "C1", ["review", "medical", "protection"]),
+        ("c1.admin", "C1", ["admin"]),
+        ("c2.all", "C2", every),
+    ]:
+        with muster.uow() as uow:
+            add_user(uow, OPERATOR, name, unit, perms)
     with muster.uow() as uow:
         (received,) = received_files(uow, resolve_user(uow, "north"), call_id, "W1")
         assert received.sender == "w1" and received.outcome == "accepted"
-        _, data = fetch_file(uow, resolve_user(uow, "north"), muster.archive, received.id or 0)
-        assert data == LIST_W1.encode()
-        with pytest.raises(NotFound):
-            fetch_file(uow, resolve_user(uow, "south"), muster.archive, received.id or 0)
+        file_id = received.id or 0
+        for allowed in ("c1.all", "c1.admin", "hq"):
+            _, data = fetch_file(
+                uow, resolve_user(uow, allowed), muster.catalogue, muster.archive, file_id
+            )
+            assert data == LIST_W1.encode()
+        for refused in ("north", "c1.medical", "c2.all", "w1"):
+            with pytest.raises(NotFound):
+                fetch_file(
+                    uow, resolve_user(uow, refused), muster.catalogue, muster.archive, file_id
+                )
         with pytest.raises(NotPermitted):
             received_files(uow, resolve_user(uow, "south"), call_id, "W1")
+        reads = uow.audit.events(["read_file"])
+        assert [(e.actor, e.entity_id) for e in reads] == [
+            ("c1.all", str(file_id)),
+            ("c1.admin", str(file_id)),
+            ("hq", str(file_id)),
+        ]
 
 
 def test_diff_between_versions(muster: Muster) -> None:

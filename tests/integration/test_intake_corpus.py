@@ -7,14 +7,12 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from muster.bootstrap import Muster
 from muster.domain.submissions import Entry
 from muster.domain.users import OPERATOR
 from muster.intake import IntakeRejected
 from muster.services.lists import list_entries, submit_list
-from muster.store.tables import ReceivedFileRow
 from tests.integration.test_call_loop import _issue
 from tests.unit.intake.corpus import LIST_HEADER, csv_text, entry, list_csv, xlsx_book
 from tests.unit.intake.test_intake_xlsx import _bomb
@@ -115,8 +113,6 @@ def test_bad_files_are_refused_and_kept(
         _submit(muster, call_id, data, filename)
     assert all(e.expected for e in rejected.value.errors), name
     with muster.uow() as uow:
-        kept = [
-            (f.outcome, f.sha256, f.reasons) for f in uow.session.scalars(select(ReceivedFileRow))
-        ]
+        kept = [(f.outcome, f.sha256, f.reasons) for f in uow.files.every()]
     assert len(kept) == 1 and kept[0][0] == "rejected" and kept[0][2]
     assert muster.archive.get(kept[0][1]) == data

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from muster.cli.app import acting, app, refuse, usage_error
 from muster.services.files import fetch_file, list_template, received_files
+from muster.services.receipts import check_receipts
 
 files_app = typer.Typer(help="Files received: every upload is kept byte for byte.")
 app.add_typer(files_app, name="files")
@@ -73,6 +74,28 @@ def files_get(
     if out.is_dir():
         refuse(f"{out} is a folder; give a file name")
     with acting() as (muster, uow, actor):
-        received, data = fetch_file(uow, actor, muster.archive, file_id)
+        received, data = fetch_file(uow, actor, muster.catalogue, muster.archive, file_id)
         out.write_bytes(data)  # inside: a write error is refused cleanly, not a traceback
     print(f"wrote {len(data):,} bytes of {received.filename!r} ({received.outcome}) to {out}")
+
+
+@files_app.command("check")
+def files_check(
+    reconcile: Annotated[
+        bool, typer.Option("--reconcile", help="Close interrupted receipts as `interrupted`.")
+    ] = False,
+) -> None:
+    """Receipts without an outcome, missing or damaged bytes, archived files without a receipt."""
+    with acting() as (muster, uow, actor):
+        problems = check_receipts(
+            uow, actor, muster.archive, reconcile=reconcile, now=muster.clock()
+        )
+    for p in problems:
+        where = f"received file {p.file_id}" if p.file_id is not None else "archive"
+        print(f"{where}: {p.sha256[:16]}: {p.problem}")
+    if not problems:
+        print("every received file is recorded and kept")
+    elif reconcile:
+        print(f"{len(problems)} problems; interrupted receipts are now closed as interrupted")
+    else:
+        raise typer.Exit(code=1)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from muster.cli.app import acting, app, handled, open_muster, options, read_input_file
-from muster.domain.users import User
-from muster.intake import Limits, read_people, read_units
+from muster.domain.protection import Ruling
 from muster.services.actors import resolve_user
-from muster.services.registry import add_user, import_people, import_units, set_hold
-from muster.store.uow import UnitOfWork
+from muster.services.imports import ImportKind, import_file
+from muster.services.protection import hold_queue, rule_on_match
+from muster.services.registry import add_user, hold_history, set_hold
 
 import_app = typer.Typer(help="Load an organisation tree or a registry, all or nothing.")
 user_app = typer.Typer(help="Manage users.")
 app.add_typer(import_app, name="import")
+holds_app = typer.Typer(help="Protection holds: entries that may name a held person, history.")
 app.add_typer(user_app, name="user")
+app.add_typer(holds_app, name="holds")
 
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
@@ -34,29 +37,32 @@ def init() -> None:
 @import_app.command("units")
 def import_units_command(file: FileArg) -> None:
     """Load units.csv (or XLSX): code, name, kind, parent_code, host_country, region, ..."""
-    _import(file, read_units, import_units, "units")
+    import_command(file, "units")
 
 
 @import_app.command("people")
 def import_people_command(file: FileArg) -> None:
     """Load people.csv (or XLSX): the registry and each person's deployment."""
-    _import(file, read_people, import_people, "people")
+    import_command(file, "people")
 
 
-def _import(
-    file: Path,
-    reader: Callable[[bytes, str, Limits], Sequence[Any]],
-    service: Callable[[UnitOfWork, User, Any], int],
-    noun: str,
-) -> None:
-    """Read a file whole, then hand its records to an import service (all or nothing)."""
+def import_command(file: Path, kind: ImportKind) -> None:
+    """Hand a file's bytes to the import service (it keeps, reads and imports, all or nothing)."""
     with handled():
         muster = open_muster()
         data = read_input_file(file, muster.settings.max_upload_bytes)
-        records = reader(data, file.name, muster.limits())
         with muster.uow() as uow:
-            count = service(uow, resolve_user(uow, options().acting_as), records)
-        print(f"imported {count} {noun}")
+            count = import_file(
+                uow,
+                resolve_user(uow, options().acting_as),
+                muster.archive,
+                kind=kind,
+                data=data,
+                filename=file.name,
+                limits=muster.limits(),
+                now=muster.clock(),
+            )
+        print(f"imported {count} {kind}")
 
 
 @user_app.command("add")
@@ -94,3 +100,61 @@ def release(person: Annotated[str, typer.Option("--person", help="person_id")]) 
     with acting() as (muster, uow, actor):
         set_hold(uow, actor, person, False, None, muster.clock())
     print(f"{person} is no longer under a protection hold")
+
+
+@holds_app.command("queue")
+def holds_queue(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also matches already ruled on or named by id.")
+    ] = False,
+) -> None:
+    """Entries that name or may name a held person, waiting for a ruling (needs protection)."""
+    with acting() as (_, uow, actor):
+        items = hold_queue(uow, actor, everything=everything)
+    table = Table(title="entries that may name a person under a protection hold")
+    for column in ("match", "held person", "how", "ruling", "call", "unit", "version", "row"):
+        table.add_column(column)
+    table.add_column("entry")
+    for item in items:
+        e = item.entry
+        name = " ".join(x for x in (e.family_name, e.given_name, e.name_native) if x)
+        table.add_row(
+            str(item.match.id), item.match.person_id, item.match.kind, item.match.ruling or "",
+            str(item.call_id), item.unit_code, str(item.version), str(e.row),
+            f"{name} {e.date_of_birth or ''} {e.passport_no or ''}".strip(),
+        )  # fmt: skip
+    Console().print(table)
+
+
+def _rule(match_id: int, ruling: Ruling) -> None:
+    """Record a ruling on a match."""
+    with acting() as (muster, uow, actor):
+        rule_on_match(uow, actor, match_id, ruling, muster.clock())
+    print(f"match {match_id}: {ruling.value}")
+
+
+@holds_app.command("confirm")
+def holds_confirm(
+    match_id: Annotated[int, typer.Argument(help="Match id from the queue.")],
+) -> None:
+    """The entry is the held person: it stays hidden and is never planned."""
+    _rule(match_id, Ruling.CONFIRM)
+
+
+@holds_app.command("clear")
+def holds_clear(match_id: Annotated[int, typer.Argument(help="Match id from the queue.")]) -> None:
+    """The entry is someone else: it is shown and planned like any other."""
+    _rule(match_id, Ruling.CLEAR)
+
+
+@holds_app.command("history")
+def holds_history() -> None:
+    """Every hold placed and lifted in your subtree (needs protection)."""
+    with acting() as (_, uow, actor):
+        history = hold_history(uow, actor)
+    table = Table(title="protection holds")
+    for column in ("person", "action", "reason", "at", "by"):
+        table.add_column(column)
+    for person_id, action, reason, at, by in history:
+        table.add_row(person_id, action, reason or "", at.isoformat(), by)
+    Console().print(table)

@@ -57,15 +57,18 @@ def matches_list(
     unit: Annotated[str, typer.Option("--unit")],
 ) -> None:
     """Pairs from the latest consolidation that a reviewer should look at."""
-    with acting() as (_, uow, _):
-        latest = uow.consolidations.latest(call, unit)
+    from muster.services.consolidation import pairs_to_review
+
+    with acting() as (_, uow, actor):
+        latest = pairs_to_review(uow, actor, call_id=call, unit_code=unit)
     if latest is None:
         print(f"no consolidation of call {call} for {unit} yet; run `muster report` first")
         return
-    table = Table(title=f"pairs to review: call {call}, {unit} (run {latest.id})")
+    run, pairs = latest
+    table = Table(title=f"pairs to review: call {call}, {unit} (run {run})")
     for column in ("left", "right", "probability"):
         table.add_column(column)
-    for pair in latest.review_pairs:
+    for pair in pairs:
         table.add_row(
             str(pair["record_id_l"]),
             str(pair["record_id_r"]),

@@ -10,12 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import acting, app, handled, open_muster, options, read_input_file, refuse
-from muster.intake import read_replacements
-from muster.services.actors import resolve_user
+from muster.cli.app import acting, app, refuse
+from muster.cli.registry import import_command
 from muster.services.rotation import (
     add_route,
-    import_replacements,
+    host_policies,
     set_host,
     set_quarantine,
     set_route_window,
@@ -56,14 +55,13 @@ def host_set(
 @host_app.command("list")
 def host_list() -> None:
     """Every host policy and its routes."""
-    with acting() as (_, uow, _):
-        hosts, routes = uow.rotation.hosts(), uow.rotation.routes()
+    with acting() as (_, uow, actor):
+        hosts = host_policies(uow, actor)
     table = Table(title="hosts and routes")
     for column in ("host", "rotation", "stay policy", "routes"):
         table.add_column(column)
     for h in hosts:
-        names = ", ".join(r.id for r in routes if r.host == h.id)
-        table.add_row(h.id, h.rotation, h.stay_policy or "", names)
+        table.add_row(h.host, h.rotation, h.stay_policy or "", ", ".join(h.routes))
     Console().print(table)
 
 
@@ -135,10 +133,4 @@ def replacement_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Load replacements.csv (or XLSX) into the pool, all or nothing."""
-    with handled():
-        muster = open_muster()
-        data = read_input_file(file, muster.settings.max_upload_bytes)
-        records = read_replacements(data, file.name, muster.limits())
-        with muster.uow() as uow:
-            count = import_replacements(uow, resolve_user(uow, options().acting_as), records)
-        print(f"imported {count} replacements")
+    import_command(file, "replacements")

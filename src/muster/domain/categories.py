@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from muster.domain.errors import DomainError
 
 
+class Mark(StrEnum):
+    """What a section holds that only some users may read (the access policy keys on marks)."""
+
+    MEDICAL = "medical"  # medical details: the notes of its entries need `medical`
+    WELFARE = "welfare"  # welfare entries: the whole section needs `welfare`
+    PROTECTION = "protection"  # persons under a protection hold: the section needs `protection`
+
+
 @dataclass(frozen=True)
 class Section:
-    """A section of a consolidated report; `permission` restricts who may see it."""
+    """A section of a consolidated report; `mark` says what restricted content it holds."""
 
     code: str
     label: str
-    permission: str | None = None
+    mark: Mark | None = None
 
 
 @dataclass(frozen=True)
@@ -29,10 +38,10 @@ class Category:
 
 
 DEFAULT_SECTIONS: tuple[Section, ...] = (
-    Section("health", "Unable to work: health"),
+    Section("health", "Unable to work: health", Mark.MEDICAL),
     Section("stranded", "Stranded or without work"),
-    Section("welfare", "Whereabouts unknown: welfare follow-up", permission="welfare"),
-    Section("protection", "Protection", permission="protection"),
+    Section("welfare", "Whereabouts unknown: welfare follow-up", Mark.WELFARE),
+    Section("protection", "Protection", Mark.PROTECTION),
 )
 
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
@@ -88,25 +97,41 @@ class Catalogue:
         """Category codes in catalogue order."""
         return [c.code for c in self.categories]
 
+    def section_of(self, category_code: str) -> Section:
+        """The section a category belongs to."""
+        return self.section(self.category(category_code).section)
+
+    def marked(self, mark: Mark) -> list[Section]:
+        """The sections carrying a mark."""
+        return [s for s in self.sections if s.mark is mark]
+
+    @property
+    def protection_section(self) -> Section:
+        """The one section where persons under a protection hold are reported."""
+        return self.marked(Mark.PROTECTION)[0]
+
 
 DEFAULT_CATALOGUE = Catalogue(DEFAULT_CATEGORIES, DEFAULT_SECTIONS)
 
 
 def catalogue_from_mapping(data: Mapping[str, Any]) -> Catalogue:
     """Build a catalogue from parsed YAML: {sections: [...], categories: [...]}."""
-    sections = (
-        tuple(
-            Section(str(s["code"]), str(s["label"]), s.get("permission"))
-            for s in data.get("sections", [])
-        )
-        or DEFAULT_SECTIONS
-    )
+    sections = tuple(_section(s) for s in data.get("sections", [])) or DEFAULT_SECTIONS
     categories = tuple(_category(c) for c in data.get("categories", []))
     catalogue = Catalogue(categories, sections)
     problems = catalogue_problems(catalogue)
     if problems:
         raise DomainError("; ".join(problems))
     return catalogue
+
+
+def _section(raw: Mapping[str, Any]) -> Section:
+    """One section entry of the YAML file; `mark` is medical, welfare or protection."""
+    mark = raw.get("mark", raw.get("permission"))  # `permission:` was the first spelling
+    if mark is not None and mark not in set(Mark):
+        valid = ", ".join(m.value for m in Mark)
+        raise DomainError(f"section {raw.get('code')!r}: mark {mark!r} is not one of {valid}")
+    return Section(str(raw["code"]), str(raw["label"]), Mark(mark) if mark else None)
 
 
 def _category(raw: Mapping[str, Any]) -> Category:
@@ -136,6 +161,28 @@ def catalogue_problems(catalogue: Catalogue) -> list[str]:
         problems.extend(_forbidden(f"section {section.code!r}", section.code, section.label))
     if not catalogue.categories:
         problems.append("no categories defined")
+    return problems + _mark_problems(catalogue)
+
+
+def _mark_problems(catalogue: Catalogue) -> list[str]:
+    """The sections the access rules need: one for protection, and medical and welfare ones."""
+    problems: list[str] = []
+    protection = catalogue.marked(Mark.PROTECTION)
+    if len(protection) != 1:
+        problems.append(
+            "exactly one section must be marked `protection` (where persons under a hold are "
+            f"reported); found {len(protection)}"
+        )
+    for mark in (Mark.MEDICAL, Mark.WELFARE):
+        if not catalogue.marked(mark):
+            problems.append(f"no section is marked `{mark.value}`; the access rules need one")
+    held_codes = {s.code for s in protection}
+    for category in catalogue.categories:
+        if category.section in held_codes:
+            problems.append(
+                f"category {category.code!r}: the protection section takes no categories; "
+                "a person is placed there by a protection hold, not by a list"
+            )
     return problems
 
 
@@ -147,8 +194,3 @@ def _forbidden(where: str, *texts: str) -> list[str]:
         for word in FORBIDDEN_WORDS
         if word in lowered
     ]
-
-
-def sections_visible(catalogue: Catalogue, permissions: Sequence[str]) -> list[Section]:
-    """The sections a user with these permissions may see."""
-    return [s for s in catalogue.sections if s.permission is None or s.permission in permissions]

@@ -7,20 +7,18 @@ merges each cluster and applies the visibility rules of SPEC §2 and §4.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from muster.domain.access import REDACTED, entry_as_seen, sees_held, visible_sections
 from muster.domain.calls import Call
-from muster.domain.categories import Catalogue, Section
+from muster.domain.categories import Catalogue, Mark, Section
 from muster.domain.completeness import UnitStatus
 from muster.domain.submissions import IDENTITY_FIELDS, Entry
 from muster.domain.units import UnitTree
 from muster.domain.users import Permission, User
-
-PROTECTION = "protection"
-HEALTH = "health"
 
 
 @dataclass(frozen=True)
@@ -32,6 +30,7 @@ class SourceEntry:
     version: int
     submitted_at: datetime
     entry: Entry
+    held: bool = False  # the entry names, or may name, a person under a protection hold
 
 
 @dataclass(frozen=True)
@@ -70,21 +69,25 @@ class ConsolidatedPerson:
 
 
 def merge_cluster(
-    cluster_id: str, sources: Iterable[SourceEntry], catalogue: Catalogue, held: Set[str]
+    cluster_id: str, sources: Iterable[SourceEntry], catalogue: Catalogue
 ) -> ConsolidatedPerson:
-    """Merge one person's entries: health outranks other sections, consent needs every 'yes'."""
+    """Merge one person's entries: medical sections outrank others, consent needs every 'yes'.
+
+    A person is held when any of their entries names, or may name, a held person: the whole
+    person then goes to the protection section.
+    """
     ordered = tuple(sorted(sources, key=lambda s: (s.submitted_at, s.record_id)))
     category = min(
         (s.entry.category for s in ordered),
-        key=lambda c: (catalogue.category(c).section != HEALTH, _recency(c, ordered)),
+        key=lambda c: (catalogue.section_of(c).mark is not Mark.MEDICAL, _recency(c, ordered)),
     )
-    person_ids = {s.entry.person_id for s in ordered if s.entry.person_id}
-    is_held = bool(person_ids & set(held))
+    is_held = any(s.held for s in ordered)
+    section = catalogue.protection_section if is_held else catalogue.section_of(category)
     return ConsolidatedPerson(
         cluster_id=cluster_id,
         sources=ordered,
         category=category,
-        section=PROTECTION if is_held else catalogue.category(category).section,
+        section=section.code,
         workplace=ordered[-1].unit_code,
         fit_to_travel=_agree([s.entry.fit_to_travel for s in ordered]),
         wants_to_return=_agree([s.entry.wants_to_return for s in ordered]),
@@ -142,16 +145,11 @@ def build_report(
     completeness: Iterable[UnitStatus],
     generated_at: datetime,
 ) -> ConsolidatedReport:
-    """The sectioned report: held persons only in `protection`, restricted sections dropped."""
-    allowed = [
-        s
-        for s in catalogue.sections
-        if s.permission is None or viewer.has(Permission(s.permission))
-    ]
-    medical = viewer.has(Permission.MEDICAL)
-    everyone = [p if medical else _without_medical_notes(p, catalogue) for p in persons]
+    """The sectioned report as the viewer may see it (held persons only in protection)."""
+    allowed = visible_sections(viewer, catalogue)
+    seen = [p for person in persons if (p := person_as_seen(person, catalogue, viewer))]
     sections = tuple(
-        ReportSection(s, tuple(sorted((p for p in everyone if p.section == s.code), key=_order)))
+        ReportSection(s, tuple(sorted((p for p in seen if p.section == s.code), key=_order)))
         for s in allowed
     )
     shown = [p for s in sections for p in s.persons]
@@ -162,21 +160,40 @@ def build_report(
         generated_at=generated_at,
         sections=sections,
         completeness=tuple(completeness),
-        show_medical=medical,
+        show_medical=viewer.has(Permission.MEDICAL),
         counts=_counts(shown, tree),
         entries_merged=sum(len(p.sources) for p in shown),
     )
 
 
-def _without_medical_notes(person: ConsolidatedPerson, catalogue: Catalogue) -> ConsolidatedPerson:
-    """The person with the notes of every health-section source entry removed."""
-    sources = tuple(
-        replace(s, entry=replace(s.entry, note=None))
-        if catalogue.category(s.entry.category).section == HEALTH
-        else s
+def person_as_seen(
+    person: ConsolidatedPerson, catalogue: Catalogue, viewer: User
+) -> ConsolidatedPerson | None:
+    """A merged person built again from only the entries the viewer may see, or None.
+
+    A welfare entry merged with a health entry of the same person must not lend its note,
+    its workplace or its source to a viewer without `welfare`; medical notes are removed
+    without `medical`; a held person is seen only with `protection`.
+    """
+    if person.held:
+        return person if sees_held(viewer) else None
+    kept = [
+        replace(s, entry=_without_redacted(seen))
         for s in person.sources
-    )
-    return replace(person, sources=sources)
+        if (seen := entry_as_seen(s.entry, catalogue, viewer, held=False)) is not None
+    ]
+    if len(kept) == len(person.sources) and all(
+        k.entry is s.entry for k, s in zip(kept, person.sources, strict=True)
+    ):
+        return person  # nothing withheld
+    if not kept:
+        return None
+    return merge_cluster(person.cluster_id, kept, catalogue)
+
+
+def _without_redacted(entry: Entry) -> Entry:
+    """A report leaves a withheld medical note out (its headline says notes are withheld)."""
+    return replace(entry, note=None) if entry.note == REDACTED else entry
 
 
 def _order(person: ConsolidatedPerson) -> tuple[str, str]:

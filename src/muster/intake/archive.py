@@ -58,6 +58,12 @@ class FileArchive:
             raise ValueError(f"not a SHA-256 hex digest: {sha!r}")
         return self.root / sha[:2] / sha[2:4] / sha
 
+    def digests(self) -> list[str]:
+        """The digest of every file kept (temporary files of interrupted writes excluded)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.glob("*/*/*") if _SHA256.fullmatch(p.name))
+
     def exists(self, sha: str) -> bool:
         """True when the file with this digest is stored."""
         return self.path(sha).is_file()

@@ -13,5 +13,5 @@ def resolve_user(uow: UnitOfWork, name: str | None) -> User:
         return OPERATOR
     user = uow.users.get(name)
     if user is None:
-        raise NotPermitted(f"unknown user {name!r}; create it with `muster user add`")
+        raise NotPermitted(f"unknown user {name!r}; an administrator must add it first")
     return user

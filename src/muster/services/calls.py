@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from muster.domain.access import require_permission, require_scope
 from muster.domain.calls import Call, check_call
 from muster.domain.categories import Catalogue
 from muster.domain.units import UnitKind
-from muster.domain.users import Permission, User, require_permission, require_scope
+from muster.domain.users import Permission, User
 from muster.store.uow import UnitOfWork
 
 

@@ -10,9 +10,9 @@ from datetime import datetime
 
 import polars as pl
 
+from muster.domain.access import require, require_scope, sees_held
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
-from muster.domain.completeness import unit_statuses
 from muster.domain.consolidation import (
     ConsolidatedPerson,
     ConsolidatedReport,
@@ -20,11 +20,12 @@ from muster.domain.consolidation import (
     build_report,
     merge_cluster,
 )
-from muster.domain.errors import DomainError
+from muster.domain.errors import DomainError, NotFound
 from muster.domain.submissions import Entry
 from muster.domain.units import UnitKind, UnitTree
-from muster.domain.users import Permission, User, require_permission, require_scope
+from muster.domain.users import Permission, User
 from muster.linkage.link import LinkResult, ReviewDecision, link_records
+from muster.services.lists import status
 from muster.store.tables import ConsolidationRow
 from muster.store.uow import UnitOfWork
 
@@ -64,17 +65,21 @@ def record_id(unit_code: str, entry: Entry, taken: set[str]) -> str:
 def accepted_sources(
     uow: UnitOfWork, call: Call, tree: UnitTree, unit_code: str
 ) -> list[SourceEntry]:
-    """Every entry of the accepted (or forwarded) workplace lists under a unit."""
+    """Every entry of the accepted (or forwarded) workplace lists under a unit, each marked
+    held when it names, or may name, a person under a protection hold."""
     workplaces = [u.code for u in tree.subtree(unit_code) if u.kind is UnitKind.WORKPLACE]
     assert call.id is not None
+    accepted = uow.submissions.accepted_entries(call.id, workplaces)
+    held = uow.holds.hidden_rows({vid for _v, vid, _e in accepted.values()})
     taken: set[str] = set()
     sources: list[SourceEntry] = []
-    for code, (version, entries) in sorted(
-        uow.submissions.accepted_entries(call.id, workplaces).items()
-    ):
+    for code, (version, vid, entries) in sorted(accepted.items()):
+        rows = held.get(vid, set())
         for entry in entries:
             rid = record_id(code, entry, taken)
-            sources.append(SourceEntry(rid, code, version.number, version.created_at, entry))
+            sources.append(
+                SourceEntry(rid, code, version.number, version.created_at, entry, entry.row in rows)
+            )
     return sources
 
 
@@ -114,18 +119,16 @@ def consolidate(
     linker: Linker = duckdb_linker,
 ) -> Consolidation:
     """Merge the accepted lists under a unit into persons; saves the run and its model."""
-    require_permission(actor, Permission.REVIEW)
     call = uow.calls.get(call_id)
     tree = uow.units.tree()
-    require_scope(actor, tree, unit_code)
+    require(actor, Permission.REVIEW, tree, unit_code)
     if tree.get(unit_code).kind is UnitKind.WORKPLACE:
         raise DomainError(
             "consolidation is for a consulate, mission or headquarters, not a workplace"
         )
     sources = accepted_sources(uow, call, tree, unit_code)
     clusters, pairs, model = _cluster(uow, call_id, sources, linker)
-    held = uow.holds.held()
-    persons = [merge_cluster(cid, members, catalogue, held) for cid, members in clusters.items()]
+    persons = [merge_cluster(cid, members, catalogue) for cid, members in clusters.items()]
     row = ConsolidationRow(
         call_id=call_id,
         unit_code=unit_code,
@@ -170,30 +173,57 @@ def _cluster(
 def consolidated_report(
     uow: UnitOfWork, actor: User, catalogue: Catalogue, consolidation: Consolidation, now: datetime
 ) -> ConsolidatedReport:
-    """The sectioned report of a consolidation, as the actor may see it."""
+    """The sectioned report of a consolidation, as the actor may see it (the read is audited)."""
     tree = uow.units.tree()
     call = consolidation.call
     assert call.id is not None
-    summaries = uow.submissions.summaries(call.id)
-    rows = [
-        r
-        for r in unit_statuses(call, tree, summaries, actor)
-        if tree.is_within(r.unit, consolidation.unit_code)
-    ]
-    return build_report(
+    require_scope(actor, tree, consolidation.unit_code)
+    _call, statuses = status(uow, actor, call_id=call.id)
+    rows = [r for r in statuses if tree.is_within(r.unit, consolidation.unit_code)]
+    report = build_report(
         call, consolidation.unit_code, tree, consolidation.persons, catalogue, actor, rows, now
     )
+    uow.audit.record(
+        actor.name, "read_report", "consolidation", str(consolidation.id), None,
+        {"persons": len(report.persons), "sections": [s.section.code for s in report.sections]},
+    )  # fmt: skip
+    uow.commit()
+    return report
+
+
+def pairs_to_review(
+    uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str
+) -> tuple[int, list[dict[str, object]]] | None:
+    """The pairs linkage was unsure of in the latest consolidation of a call under a unit,
+    without any that involve an entry the actor may not see; None before a first run."""
+    tree = uow.units.tree()
+    require(actor, Permission.REVIEW, tree, unit_code)
+    latest = uow.consolidations.latest(call_id, unit_code)
+    if latest is None:
+        return None
+    hidden: set[str] = set()
+    if not sees_held(actor):
+        sources = accepted_sources(uow, uow.calls.get(call_id), tree, unit_code)
+        hidden = {s.record_id for s in sources if s.held}
+    pairs = [
+        dict(p)
+        for p in latest.review_pairs
+        if str(p["record_id_l"]) not in hidden and str(p["record_id_r"]) not in hidden
+    ]
+    return latest.id, pairs
 
 
 def decide_match(
     uow: UnitOfWork, actor: User, *, call_id: int, left: str, right: str, same: bool, now: datetime
 ) -> None:
     """Record a reviewer's ruling on a grey-zone pair; it is reapplied on every later run."""
-    require_permission(actor, Permission.REVIEW)
     tree = uow.units.tree()
     uow.calls.get(call_id)
     for rid in (left, right):
-        require_scope(actor, tree, rid.split(":", 1)[0])
+        unit = rid.split(":", 1)[0]
+        if unit not in tree:
+            raise NotFound(f"no record {rid!r}")
+        require(actor, Permission.REVIEW, tree, unit)
     uow.consolidations.decide(call_id, left, right, same, actor.name, now)
     uow.audit.record(
         actor.name,

@@ -6,7 +6,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import polars as pl
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from muster.domain.access import (
+    entries_as_seen,
+    require,
+    require_scope,
+    sees_held,
+    units_in_scope,
+    visible_count,
+)
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
 from muster.domain.completeness import UnitStatus, expected_units, unit_statuses
@@ -21,24 +30,27 @@ from muster.domain.submissions import (
     diff_entries,
 )
 from muster.domain.units import UnitKind, UnitTree
-from muster.domain.users import Permission, User, require_permission, require_scope
-from muster.domain.visibility import visible_entries
-from muster.intake import IntakeRejected, Limits, RowWarning, read_list
+from muster.domain.users import Permission, User
+from muster.intake import IntakeRejected, Limits, ParsedList, RowWarning, read_list
 from muster.intake.archive import FileArchive
+from muster.services.protection import hidden_counts, hidden_rows, record_for_version
+from muster.services.receipts import Receipt, digest, receive
 from muster.store.files import ReceivedFile
 from muster.store.uow import UnitOfWork
 
 MAX_LINK_WARNINGS = 100  # a list of unknown ids is reported by example, not row by row
+STORE_ATTEMPTS = 5  # concurrent submissions for one unit: the later one retries as next version
 
 
 @dataclass(frozen=True)
 class SubmitOutcome:
-    """What happened to a submitted file."""
+    """What happened to a submitted file (counts as the submitter may know them)."""
 
     version: int
     entries: int
     duplicate: bool = False
     warnings: list[RowWarning] = field(default_factory=list)
+    state: str = SubmissionState.SUBMITTED.value
 
 
 def _call_for(uow: UnitOfWork, actor: User, call_id: int) -> tuple[Call, UnitTree]:
@@ -72,95 +84,173 @@ def submit_list(
     limits: Limits,
     now: datetime,
 ) -> SubmitOutcome:
-    """Keep the file, validate it whole, and store it as a new version of the unit's list."""
+    """Keep the file, validate it whole, and store it as a new version of the unit's list.
+
+    The receipt is committed before anything else (services.receipts); the version, its
+    entries, their matches to held persons and the file's outcome then commit together.
+    """
     call, tree = _call_for(uow, actor, call_id)
-    require_permission(actor, Permission.SUBMIT)
-    require_scope(actor, tree, unit_code)
+    require(actor, Permission.SUBMIT, tree, unit_code)
     _expected_unit(call, tree, unit_code)
     if tree.get(unit_code).kind is not UnitKind.WORKPLACE:
-        raise DomainError(f"{unit_code!r} is not a workplace; it passes lists on with `forward`")
-    sha = archive.put(data)
+        raise DomainError(
+            f"{unit_code!r} is not a workplace: a consulate or mission passes its children's "
+            "lists on by forwarding them"
+        )
     received = ReceivedFile(
-        None, sha, len(data), filename, "list", now, actor.name, call_id, unit_code, "accepted"
+        None, digest(data), len(data), filename, "list", now, actor.name, call_id, unit_code
     )
+    receipt = receive(uow, archive, received, data, now)
     try:
         parsed = read_list(data, filename, call.categories, limits)
     except IntakeRejected as rejected:
-        _keep_rejected(uow, replace(received, outcome="rejected", reasons=rejected.to_json()))
+        _keep_rejected(uow, actor, receipt, rejected, now)
         raise
+    return _store_with_retry(uow, actor, tree, call_id, unit_code, receipt, parsed, now)
+
+
+def _store_with_retry(
+    uow: UnitOfWork,
+    actor: User,
+    tree: UnitTree,
+    call_id: int,
+    unit_code: str,
+    receipt: Receipt,
+    parsed: ParsedList,
+    now: datetime,
+) -> SubmitOutcome:
+    """Store the list; if another submission for the unit committed first, go again on top."""
+    for attempt in range(STORE_ATTEMPTS):
+        try:
+            return _store(uow, actor, tree, call_id, unit_code, receipt, parsed, now)
+        except (IntegrityError, OperationalError) as clash:
+            uow.session.rollback()
+            if isinstance(clash, OperationalError) and "locked" not in str(clash.orig):
+                raise
+            if attempt == STORE_ATTEMPTS - 1:
+                raise DomainError(
+                    f"another list for {unit_code!r} was being stored at the same moment; "
+                    "your file was kept: please send it again"
+                ) from clash
+    raise AssertionError("unreachable")
+
+
+def _store(
+    uow: UnitOfWork,
+    actor: User,
+    tree: UnitTree,
+    call_id: int,
+    unit_code: str,
+    receipt: Receipt,
+    parsed: ParsedList,
+    now: datetime,
+) -> SubmitOutcome:
+    """One attempt: the new version, its entries, hold matches, outcome and audit event."""
     submission = uow.submissions.load(call_id, unit_code)
     latest = submission.latest_version
-    if latest is not None and latest.content_sha256 == sha:
-        return _resubmit_same(uow, actor, submission, replace(received, outcome="duplicate"), now)
-    frame, warnings = _link_entries(uow, parsed.frame)
+    if latest is not None and latest.content_sha256 == receipt.sha256:
+        return _resubmit_same(uow, actor, submission, receipt, now)
+    frame, warnings = _link_entries(uow, actor, tree, parsed.frame)
     event = submission.transition(Action.SUBMIT, actor.name, now)
-    version = Version(event.version or 1, now, actor.name, frame.height, sha)
-    file_id = uow.files.add(received)
-    version_id = uow.submissions.add_version(call_id, unit_code, version, received_file_id=file_id)
-    uow.submissions.add_entries(version_id, frame)
-    uow.submissions.add_event(call_id, unit_code, event)
-    uow.audit.record(
-        actor.name,
-        "submit",
-        "submission",
-        f"{call_id}/{unit_code}",
-        {"state": submission.state.value if submission.state else None},
-        {
-            "state": event.state.value,
-            "version": version.number,
-            "entries": frame.height,
-            "sha256": sha,
-        },
+    version = Version(event.version or 1, now, actor.name, frame.height, receipt.sha256)
+    version_id = uow.submissions.add_version(
+        call_id, unit_code, version, received_file_id=receipt.file_id
     )
+    uow.submissions.add_entries(version_id, frame)
+    held_rows = record_for_version(uow, version_id, frame, now)
+    uow.submissions.add_event(call_id, unit_code, event)
+    uow.files.record_outcome(receipt.file_id, "accepted", now)
+    uow.audit.record(
+        actor.name, "submit", "submission", f"{call_id}/{unit_code}",
+        {"state": submission.state.value if submission.state else None},
+        {"state": event.state.value, "version": version.number, "entries": frame.height,
+         "sha256": receipt.sha256, "received_file": receipt.file_id},
+    )  # fmt: skip
     uow.commit()
-    return SubmitOutcome(version.number, frame.height, warnings=[*parsed.warnings, *warnings])
+    hidden = set() if sees_held(actor) else held_rows
+    shown = [w for w in [*parsed.warnings, *warnings] if w.row not in hidden]
+    return SubmitOutcome(version.number, frame.height - len(hidden), warnings=shown)
 
 
 def _resubmit_same(
-    uow: UnitOfWork, actor: User, submission: Submission, received: ReceivedFile, now: datetime
+    uow: UnitOfWork, actor: User, submission: Submission, receipt: Receipt, now: datetime
 ) -> SubmitOutcome:
     """The same bytes again: no new version; a returned or draft list goes back for review."""
     latest = submission.latest_version
     assert latest is not None
-    file_id = uow.files.add(received)
-    uow.audit.record(actor.name, "submit_duplicate", "received_file", str(file_id))
-    if submission.state in (SubmissionState.RETURNED, SubmissionState.DRAFT):
+    uow.files.record_outcome(receipt.file_id, "duplicate", now)
+    uow.audit.record(actor.name, "submit_duplicate", "received_file", str(receipt.file_id))
+    state = submission.state
+    if state in (SubmissionState.RETURNED, SubmissionState.DRAFT):
         event = submission.transition(Action.SUBMIT, actor.name, now, new_version=False)
         uow.submissions.add_event(submission.call_id, submission.unit_code, event)
+        state = event.state
     uow.commit()
-    return SubmitOutcome(latest.number, latest.entry_count, duplicate=True)
-
-
-def _keep_rejected(uow: UnitOfWork, received: ReceivedFile) -> None:
-    """Record a rejected file (its bytes are already archived) in a transaction of its own."""
-    file_id = uow.files.add(received)
-    uow.audit.record(
-        received.sender,
-        "reject_file",
-        "received_file",
-        str(file_id),
-        None,
-        {"sha256": received.sha256, "errors": len(received.reasons or [])},
+    hidden = _hidden_in_version(uow, actor, submission, latest.number)
+    return SubmitOutcome(
+        latest.number,
+        latest.entry_count - hidden,
+        duplicate=True,
+        state=state.value if state else SubmissionState.SUBMITTED.value,
     )
+
+
+def _hidden_in_version(uow: UnitOfWork, actor: User, submission: Submission, number: int) -> int:
+    """How many entries of a version the actor may not see."""
+    if sees_held(actor):
+        return 0
+    vid = uow.submissions.version_id(submission.call_id, submission.unit_code, number)
+    return hidden_counts(uow, actor, [vid]).get(vid, 0) if vid is not None else 0
+
+
+def _keep_rejected(
+    uow: UnitOfWork, actor: User, receipt: Receipt, rejected: IntakeRejected, now: datetime
+) -> None:
+    """Record a rejected file's outcome and reasons (its bytes are already archived)."""
+    uow.files.record_outcome(receipt.file_id, "rejected", now, rejected.to_json())
+    uow.audit.record(
+        actor.name, "reject_file", "received_file", str(receipt.file_id), None,
+        {"sha256": receipt.sha256, "errors": len(rejected.errors)},
+    )  # fmt: skip
     uow.commit()
 
 
-def _link_entries(uow: UnitOfWork, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[RowWarning]]:
-    """Unlink unknown person ids: each is a warning and its entry stays unlinked (SPEC §5)."""
+def _link_entries(
+    uow: UnitOfWork, actor: User, tree: UnitTree, frame: pl.DataFrame
+) -> tuple[pl.DataFrame, list[RowWarning]]:
+    """Link person ids to the registry; warn of ids the submitter cannot know (SPEC §5).
+
+    An id in the registry stays linked (matching to held persons needs it); an unknown id
+    is cleared. The warning is the same for both whenever the person is not deployed in
+    the submitter's subtree, so that warnings never tell whether an id exists elsewhere.
+    """
     given = frame.filter(pl.col("person_id").is_not_null())
-    known = uow.people.existing_ids(given["person_id"].unique().to_list())
-    unknown = given.filter(~pl.col("person_id").is_in(list(known)))
+    ids = given["person_id"].unique().to_list()
+    known = uow.people.existing_ids(ids)
+    local = known if actor.is_operator else _deployed_within(uow, actor, tree, known)
+    unseen = given.filter(~pl.col("person_id").is_in(list(local)))
     warnings = [
-        RowWarning(row, "person_id", pid, "not in the registry; entry unlinked")
-        for row, pid in unknown.head(MAX_LINK_WARNINGS).select("row", "person_id").iter_rows()
+        RowWarning(
+            row,
+            "person_id",
+            pid,
+            "not a person of your unit's registry; linkage decides who this is",
+        )
+        for row, pid in unseen.head(MAX_LINK_WARNINGS).select("row", "person_id").iter_rows()
     ]
-    if unknown.height > MAX_LINK_WARNINGS:
-        more = unknown.height - MAX_LINK_WARNINGS
-        warnings.append(RowWarning(0, "person_id", "", f"{more:,} more unknown person ids"))
-    if unknown.height:
+    if unseen.height > MAX_LINK_WARNINGS:
+        more = unseen.height - MAX_LINK_WARNINGS
+        warnings.append(RowWarning(0, "person_id", "", f"{more:,} more such person ids"))
+    if len(known) < len(ids):
         cleared = pl.when(pl.col("person_id").is_in(list(known))).then(pl.col("person_id"))
         frame = frame.with_columns(cleared.otherwise(None).alias("person_id"))
     return frame, warnings
+
+
+def _deployed_within(uow: UnitOfWork, actor: User, tree: UnitTree, ids: set[str]) -> set[str]:
+    """Those of `ids` deployed at a workplace in the actor's subtree."""
+    scope = units_in_scope(actor, tree)
+    return {pid for pid, workplace in uow.people.workplaces_of_many(ids) if workplace in scope}
 
 
 def review(
@@ -175,8 +265,7 @@ def review(
 ) -> str:
     """Accept or return a child unit's submitted list; returns the new state."""
     call, tree = _call_for(uow, actor, call_id)
-    require_permission(actor, Permission.REVIEW)
-    require_scope(actor, tree, unit_code)
+    require(actor, Permission.REVIEW, tree, unit_code)
     _expected_unit(call, tree, unit_code)
     if not actor.is_operator and actor.unit_code == unit_code:
         raise NotPermitted("a unit cannot review its own list; its parent unit reviews it")
@@ -186,22 +275,19 @@ def review(
     )
     uow.submissions.add_event(call_id, unit_code, event)
     uow.audit.record(
-        actor.name,
-        "accept" if accept else "return",
-        "submission",
-        f"{call_id}/{unit_code}",
+        actor.name, "accept" if accept else "return", "submission", f"{call_id}/{unit_code}",
         {"state": submission.state.value if submission.state else None},
         {"state": event.state.value, "version": event.version, "reason": reason},
-    )
+    )  # fmt: skip
     uow.commit()
     return event.state.value
 
 
 def forward(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: datetime) -> int:
-    """Pass a unit's accepted child lists up to its parent as a new version; returns entries."""
+    """Pass a unit's accepted child lists up to its parent as a new version; returns entries
+    as the actor may count them."""
     call, tree = _call_for(uow, actor, call_id)
-    require_permission(actor, Permission.REVIEW)
-    require_scope(actor, tree, unit_code)
+    require(actor, Permission.REVIEW, tree, unit_code)
     _expected_unit(call, tree, unit_code)
     if tree.get(unit_code).kind is UnitKind.WORKPLACE:
         raise DomainError(
@@ -226,15 +312,13 @@ def forward(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: 
     uow.submissions.add_version(call_id, unit_code, version, carries=carries)
     uow.submissions.add_event(call_id, unit_code, event)
     uow.audit.record(
-        actor.name,
-        "forward",
-        "submission",
-        f"{call_id}/{unit_code}",
+        actor.name, "forward", "submission", f"{call_id}/{unit_code}",
         {"state": own.state.value if own.state else None},
         {"state": event.state.value, "carries": sorted(accepted), "entries": total},
-    )
+    )  # fmt: skip
     uow.commit()
-    return total
+    hidden = sum(hidden_counts(uow, actor, carries).values())
+    return visible_count(total, hidden, actor)
 
 
 def status(
@@ -243,10 +327,19 @@ def status(
     """Completeness and timeliness of every expected unit in the actor's subtree, now or at `at`.
 
     Reads one summary per unit with an aggregated query rather than every version and event:
-    `domain.completeness.completeness` on `load_all` gives the same rows, much slower.
+    `domain.completeness.completeness` on `load_all` gives the same rows, much slower. Entry
+    counts leave out what the actor may not see (entries naming held persons).
     """
     call, tree = _call_for(uow, actor, call_id)
-    return call, unit_statuses(call, tree, uow.submissions.summaries(call_id, at), actor)
+    summaries = uow.submissions.summaries(call_id, at)
+    if not sees_held(actor) and uow.holds.hidden_rows():
+        latest = uow.submissions.latest_version_ids(call_id, at)
+        hidden = hidden_counts(uow, actor, list(latest.values()))
+        for code, vid in latest.items():
+            if hidden.get(vid) and code in summaries:
+                before = summaries[code]
+                summaries[code] = replace(before, entries=before.entries - hidden[vid])
+    return call, unit_statuses(call, tree, summaries, actor)
 
 
 def list_entries(
@@ -258,7 +351,21 @@ def list_entries(
     unit_code: str,
     version: int | None = None,
 ) -> tuple[Version, list[Entry]]:
-    """A version of a workplace's list (default the latest) as the actor may see it."""
+    """A version of a unit's list (default the latest) as the actor may see it (audited)."""
+    shown, entries = _version_as_seen(uow, actor, catalogue, call_id, unit_code, version)
+    _audit_read(uow, actor, "read_list", f"{call_id}/{unit_code}/{shown.number}", len(entries))
+    return shown, entries
+
+
+def _version_as_seen(
+    uow: UnitOfWork,
+    actor: User,
+    catalogue: Catalogue,
+    call_id: int,
+    unit_code: str,
+    version: int | None,
+) -> tuple[Version, list[Entry]]:
+    """One version and its entries as the actor may see them (counts and rows included)."""
     _call, tree = _call_for(uow, actor, call_id)
     require_scope(actor, tree, unit_code)
     submission = uow.submissions.load(call_id, unit_code)
@@ -269,9 +376,17 @@ def list_entries(
         raise NotFound(f"{unit_code!r} has versions 1 to {len(submission.versions)}, not {number}")
     version_id = uow.submissions.version_id(call_id, unit_code, number)
     assert version_id is not None
-    entries = uow.submissions.entries(version_id)
-    shown = visible_entries(entries, catalogue, actor, uow.holds.held())
-    return submission.versions[number - 1], shown
+    held = hidden_rows(uow, actor, [version_id]).get(version_id, set())
+    entries = entries_as_seen(uow.submissions.entries(version_id), catalogue, actor, held)
+    stored = submission.versions[number - 1]
+    hidden = hidden_counts(uow, actor, [version_id]).get(version_id, 0)
+    return replace(stored, entry_count=stored.entry_count - hidden), entries
+
+
+def _audit_read(uow: UnitOfWork, actor: User, action: str, what: str, count: int) -> None:
+    """Record a read of personal data (who read what, and how many entries they saw)."""
+    uow.audit.record(actor.name, action, "submission", what, None, {"entries": count})
+    uow.commit()
 
 
 def diff_versions(
@@ -285,11 +400,10 @@ def diff_versions(
     to_version: int | None = None,
 ) -> tuple[int, int, list[EntryChange]]:
     """Added, removed and changed entries between two versions (default: the last two)."""
-    target, after = list_entries(
-        uow, actor, catalogue, call_id=call_id, unit_code=unit_code, version=to_version
-    )
+    target, after = _version_as_seen(uow, actor, catalogue, call_id, unit_code, to_version)
     from_number = from_version or max(1, target.number - 1)
-    _, before = list_entries(
-        uow, actor, catalogue, call_id=call_id, unit_code=unit_code, version=from_number
-    )
-    return from_number, target.number, diff_entries(before, after)
+    _, before = _version_as_seen(uow, actor, catalogue, call_id, unit_code, from_number)
+    changes = diff_entries(before, after)
+    what = f"{call_id}/{unit_code}/{from_number}..{target.number}"
+    _audit_read(uow, actor, "read_diff", what, len(changes))
+    return from_number, target.number, changes

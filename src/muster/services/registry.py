@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from muster.domain.errors import DomainError, NotFound, NotPermitted
-from muster.domain.people import Deployment, Person, Purpose, Role, Sex
-from muster.domain.units import Unit, UnitKind, UnitTree, WorkplaceType, validate_tree
-from muster.domain.users import (
-    Permission,
-    User,
+from muster.domain.access import (
     in_scope,
     require_permission,
     require_scope,
+    require_visible_person,
 )
+from muster.domain.errors import DomainError, NotFound, NotPermitted
+from muster.domain.people import Deployment, Person, Purpose, Role, Sex
+from muster.domain.units import Unit, UnitKind, UnitTree, WorkplaceType, validate_tree
+from muster.domain.users import Permission, User
 from muster.intake import IntakeRejected, PersonRecord, RowError, UnitRecord
+from muster.services.protection import scan_for
 from muster.store.uow import UnitOfWork
 
 KIND_ORDER = [UnitKind.HEADQUARTERS, UnitKind.MISSION, UnitKind.CONSULATE, UnitKind.WORKPLACE]
@@ -57,12 +58,15 @@ def import_units(uow: UnitOfWork, actor: User, records: Sequence[UnitRecord]) ->
 
 
 def _require_units_in_scope(actor: User, tree: UnitTree, units: Sequence[Unit]) -> None:
-    """A user may only add or change units below their own unit."""
+    """A user may only add or change units below their own unit: both where a unit is now
+    and where the file puts it (a workplace moved under another mission's consulate would
+    hand its lists to that mission)."""
     if actor.is_operator:
         return
     for unit in units:
-        anchor = unit.code if unit.code in tree else unit.parent_code
-        if anchor is None or not in_scope(actor, tree, anchor) or unit.code == actor.unit_code:
+        places = [unit.parent_code] + ([unit.code] if unit.code in tree else [])
+        outside = any(p is None or not in_scope(actor, tree, p) for p in places)
+        if outside or unit.code == actor.unit_code:
             raise NotPermitted(f"unit {unit.code!r} is outside the subtree of {actor.unit_code!r}")
 
 
@@ -73,15 +77,27 @@ def _asdict(value: object) -> dict[str, object] | None:
     return asdict(value)
 
 
-def import_people(uow: UnitOfWork, actor: User, records: Sequence[PersonRecord]) -> int:
-    """Create or update people and their deployments, all or nothing."""
+def import_people(
+    uow: UnitOfWork, actor: User, records: Sequence[PersonRecord], now: datetime | None = None
+) -> int:
+    """Create or update people and their deployments, all or nothing.
+
+    Every person must be deployed within the actor's subtree both before (if known) and
+    after. A held person whose identity changed is matched again against every list.
+    """
     require_permission(actor, Permission.ADMIN)
     tree = uow.units.tree()
     errors = [e for r in records if (e := _workplace_error(actor, tree, r))]
+    errors += _current_place_errors(uow, actor, tree, records)
     if errors:
-        raise IntakeRejected(errors)
+        raise IntakeRejected(sorted(errors, key=lambda e: e.row))
     pairs = [_person_from_record(record) for record in records]
     before = uow.people.save_many(pairs)
+    changed = [p.person_id for p, _ in pairs if before.get(p.person_id) not in (None, p)]
+    held_changed = uow.holds.held() & set(changed)
+    if held_changed:
+        uow.session.flush()
+        scan_for(uow, held_changed, now or datetime.now(UTC))
     uow.audit.record_many(
         actor.name,
         "import_person",
@@ -97,6 +113,24 @@ def import_people(uow: UnitOfWork, actor: User, records: Sequence[PersonRecord])
     )
     uow.commit()
     return len(records)
+
+
+def _current_place_errors(
+    uow: UnitOfWork, actor: User, tree: UnitTree, records: Sequence[PersonRecord]
+) -> list[RowError]:
+    """Rows that would change a person deployed outside the actor's subtree."""
+    if actor.is_operator:
+        return []
+    rows = {r.person_id: r.row for r in records}
+    outside = {
+        pid
+        for pid, workplace in uow.people.workplaces_of_many(set(rows))
+        if not in_scope(actor, tree, workplace)
+    }
+    return [
+        RowError(rows[pid], "person_id", pid, f"a person deployed within {actor.unit_code!r}")
+        for pid in sorted(outside)
+    ]
 
 
 def _workplace_error(actor: User, tree: UnitTree, record: PersonRecord) -> RowError | None:
@@ -170,7 +204,7 @@ def set_hold(
     require_permission(actor, Permission.PROTECTION)
     if uow.people.get(person_id) is None:
         raise NotFound(f"no person {person_id!r} in the registry")
-    _require_person_in_scope(uow, actor, person_id)
+    require_visible_person(actor, uow.units.tree(), uow.people.workplaces_of(person_id))
     if hold and not (reason and reason.strip()):
         raise DomainError("a protection hold needs a reason")
     held = person_id in uow.holds.held()
@@ -178,14 +212,23 @@ def set_hold(
         raise DomainError(f"person {person_id!r} is {'already' if held else 'not'} under a hold")
     action = "hold" if hold else "release"
     uow.holds.record(person_id, action, reason, actor.name, at)
-    uow.audit.record(actor.name, action, "person", person_id, {"held": held}, {"held": hold})
+    uow.session.flush()
+    found = scan_for(uow, [person_id], at) if hold else 0
+    uow.audit.record(
+        actor.name, action, "person", person_id, {"held": held}, {"held": hold, "matches": found}
+    )
     uow.commit()
 
 
-def _require_person_in_scope(uow: UnitOfWork, actor: User, person_id: str) -> None:
-    """Refuse when the person is deployed outside the actor's subtree."""
-    if actor.is_operator:
-        return
+def hold_history(uow: UnitOfWork, actor: User) -> list[tuple[str, str, str | None, datetime, str]]:
+    """Every hold and release in the actor's subtree (needs `protection`)."""
+    require_permission(actor, Permission.PROTECTION)
     tree = uow.units.tree()
-    if not any(in_scope(actor, tree, w) for w in uow.people.workplaces_of(person_id)):
-        raise NotFound(f"no person {person_id!r} in the registry")
+    history = uow.holds.history()
+    ids = {h[0] for h in history}
+    visible = {
+        pid
+        for pid, workplace in uow.people.workplaces_of_many(ids)
+        if in_scope(actor, tree, workplace)
+    }
+    return [h for h in history if actor.is_operator or h[0] in visible]

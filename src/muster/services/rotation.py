@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from muster.domain.access import require_headquarters, require_permission, units_in_scope
 from muster.domain.errors import DomainError, NotFound
-from muster.domain.users import Permission, User, require_permission
+from muster.domain.users import Permission, User
 from muster.intake import ReplacementRecord
 from muster.store.tables import ReplacementRow, RouteRow
 from muster.store.uow import UnitOfWork
@@ -15,18 +17,43 @@ ROTATIONS = ("paired", "free")
 ROUTE_MODES = ("bridge", "rail", "road", "flight", "sea", "other")
 
 
-def _require_planner(actor: User) -> None:
-    """Rotation data is headquarters' business: it needs the `plan` permission."""
+def _require_planner(uow: UnitOfWork, actor: User) -> None:
+    """Rotation data (host policies, routes, quarantine, the pool) is organisation-wide: it is
+    written by planners of headquarters only (a mission's planner reads its own hosts)."""
+    require_headquarters(actor, uow.units.tree(), Permission.PLAN)
+
+
+@dataclass(frozen=True)
+class HostView:
+    """A host country's policy and the routes of it, as a planner reads them."""
+
+    host: str
+    rotation: str
+    stay_policy: str | None
+    routes: tuple[str, ...]
+
+
+def host_policies(uow: UnitOfWork, actor: User) -> list[HostView]:
+    """Host policies and their routes, for the hosts of the actor's subtree (needs `plan`)."""
     require_permission(actor, Permission.PLAN)
+    tree = uow.units.tree()
+    scope = units_in_scope(actor, tree)
+    mine = {u.host_country for u in tree if u.code in scope and u.host_country}
+    routes = uow.rotation.routes()
+    return [
+        HostView(h.id, h.rotation, h.stay_policy, tuple(r.id for r in routes if r.host == h.id))
+        for h in uow.rotation.hosts()
+        if h.id in mine
+    ]
 
 
 def set_host(
     uow: UnitOfWork, actor: User, host_id: str, rotation: str, stay_policy: str | None
 ) -> None:
     """Set a host country's rotation (`paired` or `free`) and stay policy."""
-    _require_planner(actor)
+    _require_planner(uow, actor)
     if rotation not in ROTATIONS:
-        raise DomainError(f"--rotation {rotation!r}: expected paired or free")
+        raise DomainError(f"rotation {rotation!r}: expected paired or free")
     known = {u.host_country for u in uow.units.tree() if u.host_country}
     if host_id not in known:
         raise NotFound(f"no unit has host country {host_id!r}; known: {', '.join(sorted(known))}")
@@ -49,13 +76,13 @@ def add_route(
     seats_out: int,
 ) -> None:
     """Add a route for a host (its policy must be set first)."""
-    _require_planner(actor)
+    _require_planner(uow, actor)
     if uow.rotation.host(host) is None:
-        raise NotFound(f"host {host!r} has no policy yet; run `muster host set {host} ...` first")
+        raise NotFound(f"host {host!r} has no policy yet; set its rotation and stay policy first")
     if uow.rotation.route(route_id) is not None:
-        raise DomainError(f"route {route_id!r} already exists; use `muster route open|close`")
+        raise DomainError(f"route {route_id!r} already exists; open or close it instead")
     if mode not in ROUTE_MODES:
-        raise DomainError(f"--mode {mode!r}: expected one of {', '.join(ROUTE_MODES)}")
+        raise DomainError(f"route mode {mode!r}: expected one of {', '.join(ROUTE_MODES)}")
     if seats_home < 0 or seats_out < 0:
         raise DomainError("seats per day cannot be negative")
     _check_window(open_from, open_until)
@@ -77,7 +104,7 @@ def set_route_window(
     uow: UnitOfWork, actor: User, route_id: str, open_from: date | None, open_until: date | None
 ) -> None:
     """Open a route from a date (optionally until a last open day), or close it (both None)."""
-    _require_planner(actor)
+    _require_planner(uow, actor)
     row = uow.rotation.route(route_id)
     if row is None:
         raise NotFound(f"no route {route_id!r}")
@@ -108,7 +135,7 @@ def _route_values(row: RouteRow) -> dict[str, object]:
 
 def set_quarantine(uow: UnitOfWork, actor: User, beds: int, days: int) -> None:
     """Set quarantine capacity at home: beds, and days each arrival holds one."""
-    _require_planner(actor)
+    _require_planner(uow, actor)
     if beds < 0 or days < 1:
         raise DomainError("quarantine needs beds >= 0 and days >= 1")
     before = uow.rotation.set_quarantine(beds, days)
@@ -120,7 +147,7 @@ def set_quarantine(uow: UnitOfWork, actor: User, beds: int, days: int) -> None:
 
 def import_replacements(uow: UnitOfWork, actor: User, records: Sequence[ReplacementRecord]) -> int:
     """Load or update the replacement pool (all or nothing)."""
-    _require_planner(actor)
+    _require_planner(uow, actor)
     for r in records:
         row = ReplacementRow(
             replacement_id=r.replacement_id,

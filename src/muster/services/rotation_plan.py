@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from muster.domain.access import require_permission
 from muster.domain.categories import Catalogue
 from muster.domain.consolidation import ConsolidatedPerson
 from muster.domain.errors import DomainError
 from muster.domain.units import UnitKind, UnitTree
-from muster.domain.users import Permission, User, require_permission
+from muster.domain.users import Permission, User
 from muster.planning import Plan, Scenario, plan
 from muster.planning.scenario import Host, Quarantine, Replacement, Returnee, Route, Workplace
 from muster.services.consolidation import Linker, consolidate, duckdb_linker
@@ -47,7 +48,7 @@ def build_scenario(
     }
     quarantine = uow.rotation.quarantine()
     if quarantine is None:
-        raise DomainError("quarantine capacity is not set; run `muster quarantine set --beds N`")
+        raise DomainError("quarantine capacity at home is not set; set the beds and days first")
     routes = tuple(
         Route(r.id, r.host, r.open_from, r.open_until, r.seats_home, r.seats_out)
         for r in uow.rotation.routes()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from muster.store.tables import AuditEventRow
@@ -81,3 +82,26 @@ class AuditLog:
                 after=jsonable(after) if after is not None else None,
             )
         )
+
+    def events(self, actions: Collection[str] | None = None) -> list[AuditEvent]:
+        """Audit events, oldest first (only some actions when given)."""
+        query = select(AuditEventRow).order_by(AuditEventRow.id)
+        if actions is not None:
+            query = query.where(AuditEventRow.action.in_(list(actions)))
+        return [
+            AuditEvent(r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after)
+            for r in self._session.scalars(query)
+        ]
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One audit event as read back."""
+
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None

@@ -30,12 +30,16 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL so readers never block the writer; wait instead of failing when locked."""
+    """WAL so readers never block the writer; wait instead of failing when locked.
+
+    `synchronous=FULL`: a commit that acknowledges a submission is on disk before Muster
+    says so, even if the machine loses power (NORMAL may lose the last commits in WAL mode).
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 

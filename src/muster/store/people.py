@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,13 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from muster.domain.people import Deployment, Person, Purpose, Role, Sex
-from muster.store.tables import DeploymentRow, HoldEventRow, PersonRow
+from muster.store.tables import (
+    DeploymentRow,
+    HoldEventRow,
+    HoldMatchRow,
+    HoldReviewRow,
+    PersonRow,
+)
 
 # Above this many ids, reading every registry id once beats many IN (...) queries.
 BULK_LOOKUP = 5_000
@@ -101,6 +108,20 @@ class PersonRepository:
             )
         )
 
+    def workplaces_of_many(self, person_ids: Collection[str]) -> list[tuple[str, str]]:
+        """(person_id, workplace) of every deployment of these persons."""
+        found: list[tuple[str, str]] = []
+        for chunk in _chunks(sorted(person_ids)):
+            found.extend(
+                (pid, code)
+                for pid, code in self._session.execute(
+                    select(DeploymentRow.person_id, DeploymentRow.workplace_code).where(
+                        DeploymentRow.person_id.in_(chunk)
+                    )
+                )
+            )
+        return found
+
     def roster(self, workplace_code: str) -> list[Person]:
         """The people currently deployed at a workplace."""
         rows = self._session.scalars(
@@ -171,3 +192,103 @@ class HoldRepository:
         self._session.add(
             HoldEventRow(person_id=person_id, action=action, reason=reason, at=at, by_user=by)
         )
+
+    def matched(self, person_ids: Collection[str]) -> list[HoldMatch]:
+        """Every recorded match of these persons, oldest first, with its latest ruling."""
+        ids = sorted(set(person_ids))
+        found: list[HoldMatch] = []
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(HoldMatchRow).where(HoldMatchRow.person_id.in_(chunk))
+            ).scalars()
+            found.extend(
+                HoldMatch(r.id, r.version_id, r.row, r.person_id, r.kind, None) for r in rows
+            )
+        return self._with_rulings(sorted(found, key=lambda m: m.id))
+
+    def _with_rulings(self, found: list[HoldMatch]) -> list[HoldMatch]:
+        """The matches with their latest ruling filled in."""
+        latest: dict[int, str] = {}
+        ids = [m.id for m in found]
+        for start in range(0, len(ids), 1000):
+            for match_id, decision in self._session.execute(
+                select(HoldReviewRow.match_id, HoldReviewRow.decision)
+                .where(HoldReviewRow.match_id.in_(ids[start : start + 1000]))
+                .order_by(HoldReviewRow.id)
+            ):
+                latest[match_id] = decision
+        return [replace(m, ruling=latest.get(m.id)) for m in found]
+
+    def hidden_rows(self, version_ids: Collection[int] | None = None) -> dict[int, set[int]]:
+        """Rows of list versions that name, or may name, a person held now (not cleared).
+
+        Without `version_ids`, every version. The matches table is small (held persons are
+        few), so this is one indexed read.
+        """
+        held = self.held()
+        if not held:
+            return {}
+        hidden: dict[int, set[int]] = {}
+        for match in self.matched(held):
+            wanted = version_ids is None or match.version_id in version_ids
+            if wanted and match.ruling != "clear":
+                hidden.setdefault(match.version_id, set()).add(match.row)
+        return hidden
+
+    def add_matches(
+        self, version_id: int, found: Sequence[tuple[int, str, str]], at: datetime
+    ) -> int:
+        """Record (row, person_id, kind) matches of a version not recorded yet; returns how many."""
+        known = {
+            (row, pid)
+            for row, pid in self._session.execute(
+                select(HoldMatchRow.row, HoldMatchRow.person_id).where(
+                    HoldMatchRow.version_id == version_id
+                )
+            )
+        }
+        new = [
+            {"version_id": version_id, "row": row, "person_id": pid, "kind": kind, "found_at": at}
+            for row, pid, kind in found
+            if (row, pid) not in known
+        ]
+        if new:
+            self._session.execute(insert(HoldMatchRow), new)
+        return len(new)
+
+    def match(self, match_id: int) -> HoldMatch | None:
+        """One match with its latest ruling."""
+        row = self._session.get(HoldMatchRow, match_id)
+        if row is None:
+            return None
+        found = HoldMatch(row.id, row.version_id, row.row, row.person_id, row.kind, None)
+        return self._with_rulings([found])[0]
+
+    def rule(self, match_id: int, decision: str, by: str, at: datetime) -> None:
+        """Append a protection officer's ruling on a match."""
+        self._session.add(HoldReviewRow(match_id=match_id, decision=decision, at=at, by_user=by))
+
+    def history(self) -> list[tuple[str, str, str | None, datetime, str]]:
+        """Every hold and release: (person_id, action, reason, at, by), oldest first."""
+        rows = self._session.execute(
+            select(
+                HoldEventRow.person_id,
+                HoldEventRow.action,
+                HoldEventRow.reason,
+                HoldEventRow.at,
+                HoldEventRow.by_user,
+            ).order_by(HoldEventRow.id)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class HoldMatch:
+    """A recorded match of a list entry to a held person, and the latest ruling on it."""
+
+    id: int
+    version_id: int
+    row: int
+    person_id: str
+    kind: str
+    ruling: str | None

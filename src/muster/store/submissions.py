@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Collection, Iterator, Sequence
+from datetime import UTC, date, datetime
 
 import polars as pl
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from muster.domain.submissions import (
@@ -166,8 +166,8 @@ class SubmissionRepository:
 
     def accepted_entries(
         self, call_id: int, units: Sequence[str]
-    ) -> dict[str, tuple[Version, list[Entry]]]:
-        """For each unit whose list is accepted (or forwarded): that version and its entries."""
+    ) -> dict[str, tuple[Version, int, list[Entry]]]:
+        """For each unit whose list is accepted (or forwarded): that version, its id, entries."""
         accepted: dict[str, tuple[Version, int]] = {}
         for code, submission in self.load_all(call_id, units).items():
             number = submission.accepted_version()
@@ -175,7 +175,103 @@ class SubmissionRepository:
             if number and version_id is not None:
                 accepted[code] = (submission.versions[number - 1], version_id)
         entries = entries_by_version(self._session, [vid for _, vid in accepted.values()])
-        return {code: (version, entries[vid]) for code, (version, vid) in accepted.items()}
+        return {code: (version, vid, entries[vid]) for code, (version, vid) in accepted.items()}
+
+    def match_candidates(
+        self, person_ids: Collection[str], passports: Collection[str], years: set[int] | None
+    ) -> Iterator[tuple[int, Entry]]:
+        """(version id, entry) of every stored entry that could name one of some persons.
+
+        A cheap filter before the name comparison: the same person id, the same passport
+        (capitals, no spaces or hyphens), no birth date, or a birth year among `years`
+        (None: every entry).
+        """
+        passport = func.upper(func.replace(func.replace(EntryRow.passport_no, " ", ""), "-", ""))
+        clauses = [EntryRow.person_id.in_(list(person_ids)), passport.in_(list(passports))]
+        clauses.append(EntryRow.date_of_birth.is_(None))
+        for year in sorted(years or ()):
+            clauses.append(EntryRow.date_of_birth.between(date(year, 1, 1), date(year, 12, 31)))
+        query = select(EntryRow).order_by(EntryRow.id)
+        if years is not None:
+            query = query.where(or_(*clauses))
+        for row in self._session.execute(query.execution_options(yield_per=5000)).scalars():
+            yield row.version_id, _entry_from_row(row)
+
+    def entry_at(self, version_id: int, row: int) -> tuple[int, str, int, Entry]:
+        """(call id, unit, version number, entry) of one row of a stored version."""
+        found = self._session.execute(
+            select(SubmissionRow.call_id, SubmissionRow.unit_code, SubmissionVersionRow.number)
+            .join(SubmissionVersionRow, SubmissionVersionRow.submission_id == SubmissionRow.id)
+            .where(SubmissionVersionRow.id == version_id)
+        ).one()
+        entry = self._session.scalars(
+            select(EntryRow).where(EntryRow.version_id == version_id, EntryRow.row == row)
+        ).one()
+        return found[0], found[1], found[2], _entry_from_row(entry)
+
+    def version_ids(self, call_id: int, unit_code: str, numbers: Collection[int]) -> dict[int, int]:
+        """Database ids of some versions of a unit's list, by number."""
+        rows = self._session.execute(
+            select(SubmissionVersionRow.number, SubmissionVersionRow.id)
+            .join(SubmissionRow, SubmissionRow.id == SubmissionVersionRow.submission_id)
+            .where(
+                SubmissionRow.call_id == call_id,
+                SubmissionRow.unit_code == unit_code,
+                SubmissionVersionRow.number.in_(list(numbers)),
+            )
+        )
+        return {number: vid for number, vid in rows}
+
+    def latest_version_ids(self, call_id: int, at: datetime | None = None) -> dict[str, int]:
+        """Per unit, the id of its newest version (as of `at`)."""
+        s, v = SubmissionRow, SubmissionVersionRow
+        newest = (
+            select(v.submission_id, func.max(v.number).label("number"))
+            .where(*([v.created_at <= at] if at is not None else []))
+            .group_by(v.submission_id)
+            .subquery()
+        )
+        rows = self._session.execute(
+            select(s.unit_code, v.id)
+            .join(newest, newest.c.submission_id == s.id)
+            .join(v, and_(v.submission_id == s.id, v.number == newest.c.number))
+            .where(s.call_id == call_id)
+        )
+        return {code: vid for code, vid in rows}
+
+    def leaves(self, version_ids: Collection[int]) -> dict[int, list[int]]:
+        """For each version, the workplace versions it stands for (itself, or what it carries).
+
+        A forward's version carries its children's versions, which may be forwards too.
+        """
+        result: dict[int, list[int]] = {}
+        carries = self._carries(version_ids)
+        for vid in version_ids:
+            stack, leaves = [vid], []
+            while stack:
+                current = stack.pop()
+                below = carries.get(current)
+                if below is None:
+                    leaves.append(current)
+                    continue
+                missing = [b for b in below if b not in carries]
+                carries.update(self._carries(missing))
+                stack.extend(below)
+            result[vid] = leaves
+        return result
+
+    def _carries(self, version_ids: Collection[int]) -> dict[int, list[int] | None]:
+        """The `carries` of some versions (None for a workplace's own list)."""
+        found: dict[int, list[int] | None] = {}
+        ids = list(version_ids)
+        for start in range(0, len(ids), 1000):
+            for vid, carried in self._session.execute(
+                select(SubmissionVersionRow.id, SubmissionVersionRow.carries).where(
+                    SubmissionVersionRow.id.in_(ids[start : start + 1000])
+                )
+            ):
+                found[vid] = list(carried) if carried is not None else None
+        return found
 
 
 def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetime, int]:

@@ -1,7 +1,8 @@
 """The database tables (SQLAlchemy 2 declarative). Names follow the SPEC glossary.
 
-Submissions, their versions, entries, events, received files and audit events are
-append-only: rows are inserted, never updated in place.
+Submissions, their versions, entries, events, received files and their outcomes, hold
+events, hold matches and reviews, match decisions and audit events are append-only: the
+database itself refuses UPDATE and DELETE on them (`APPEND_ONLY_TABLES`, migration 0004).
 """
 
 from __future__ import annotations
@@ -12,6 +13,20 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from muster.store.types import UTCDateTime
+
+APPEND_ONLY_TABLES = (
+    "submissions",
+    "submission_versions",
+    "entries",
+    "submission_events",
+    "received_files",
+    "file_outcomes",
+    "hold_events",
+    "hold_matches",
+    "hold_reviews",
+    "match_decisions",
+    "audit_events",
+)
 
 
 class Base(DeclarativeBase):
@@ -164,8 +179,22 @@ class ReceivedFileRow(Base):
     sender: Mapped[str] = mapped_column(String(100))
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
     unit_code: Mapped[str | None] = mapped_column(String(64))
+
+
+class FileOutcomeRow(Base):
+    """What became of a received file: accepted, rejected, duplicate or incomplete (append-only).
+
+    The receipt (`received_files`) is committed before the bytes are archived and the file
+    is read; its outcome follows in the transaction that stores what the file said. A receipt
+    without an outcome is an interrupted receipt, which `muster files check` reports.
+    """
+
+    __tablename__ = "file_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    received_file_id: Mapped[int] = mapped_column(ForeignKey("received_files.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
     reasons: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class HoldEventRow(Base):
@@ -176,6 +205,33 @@ class HoldEventRow(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.person_id"), index=True)
     action: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_user: Mapped[str] = mapped_column(String(100))
+
+
+class HoldMatchRow(Base):
+    """An entry that names, or may name, a person under a protection hold (append-only).
+
+    Found when the list arrives, when a hold is placed, or when a held person's identity
+    changes; `kind` is how: person_id, passport, name_and_birth or possible.
+    """
+
+    __tablename__ = "hold_matches"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("submission_versions.id"), index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.person_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HoldReviewRow(Base):
+    """A protection officer's ruling on a hold match: `confirm` or `clear` (append-only)."""
+
+    __tablename__ = "hold_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("hold_matches.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by_user: Mapped[str] = mapped_column(String(100))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from muster.domain.categories import DEFAULT_CATALOGUE
@@ -40,7 +41,7 @@ def test_health_outranks_a_later_stranded_report_and_consent_needs_every_yes() -
             date_of_birth=date(1985, 3, 14),
         ),
     )
-    person = merge_cluster("c1", [b, a], DEFAULT_CATALOGUE, held=set())
+    person = merge_cluster("c1", [b, a], DEFAULT_CATALOGUE)
     assert person.category == "illness" and person.section == "health"
     assert person.wants_to_return == "no" and person.fit_to_travel == "no"
     assert person.workplace == "W3"
@@ -51,7 +52,7 @@ def test_health_outranks_a_later_stranded_report_and_consent_needs_every_yes() -
 
 def test_held_person_goes_to_protection_only() -> None:
     s = _source("a", "W1", 1, Entry("stranded_trip", person_id="P7", wants_to_return="yes"))
-    person = merge_cluster("c", [s], DEFAULT_CATALOGUE, held={"P7"})
+    person = merge_cluster("c", [replace(s, held=True)], DEFAULT_CATALOGUE)
     assert person.section == "protection" and person.held
 
 
@@ -62,16 +63,14 @@ def test_report_sections_depend_on_permissions_and_medical_notes_are_dropped() -
             "h",
             [_source("h", "W1", 1, Entry("illness", note="fractured femur"))],
             DEFAULT_CATALOGUE,
-            set(),
         ),
         merge_cluster(
-            "w", [_source("w", "W2", 1, Entry("whereabouts_unknown"))], DEFAULT_CATALOGUE, set()
+            "w", [_source("w", "W2", 1, Entry("whereabouts_unknown"))], DEFAULT_CATALOGUE
         ),
         merge_cluster(
             "p",
-            [_source("p", "W3", 1, Entry("stranded_trip", person_id="P9"))],
+            [replace(_source("p", "W3", 1, Entry("stranded_trip", person_id="P9")), held=True)],
             DEFAULT_CATALOGUE,
-            {"P9"},
         ),
     ]
     plain = User("plain", "HQ", frozenset({Permission.REVIEW}))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from muster.domain.access import REDACTED, entries_as_seen, in_scope, require_scope
 from muster.domain.categories import (
     DEFAULT_CATALOGUE,
+    Mark,
     catalogue_from_mapping,
     catalogue_problems,
 )
 from muster.domain.errors import DomainError, NotPermitted
 from muster.domain.submissions import Entry
-from muster.domain.users import OPERATOR, Permission, User, in_scope, require_scope
-from muster.domain.visibility import REDACTED, visible_entries
+from muster.domain.users import OPERATOR, Permission, User
 from tests.unit.domain.factories import small_tree
 
 
@@ -33,7 +34,9 @@ def test_default_catalogue_matches_spec() -> None:
         "whereabouts_unknown",
     ]  # fmt: skip
     assert DEFAULT_CATALOGUE.category("whereabouts_unknown").priority is None
-    assert DEFAULT_CATALOGUE.section("welfare").permission == "welfare"
+    assert DEFAULT_CATALOGUE.section("welfare").mark is Mark.WELFARE
+    assert DEFAULT_CATALOGUE.section("health").mark is Mark.MEDICAL
+    assert DEFAULT_CATALOGUE.protection_section.code == "protection"
     assert catalogue_problems(DEFAULT_CATALOGUE) == []
 
 
@@ -54,18 +57,19 @@ def test_disciplinary_categories_are_refused(code: str, label: str) -> None:
 
 def test_visibility_of_held_welfare_and_medical() -> None:
     entries = [
-        Entry("illness", person_id="P1", note="fractured leg"),
-        Entry("whereabouts_unknown", person_id="P2"),
-        Entry("stranded_trip", person_id="P3", note="waiting for a seat"),
-        Entry("stranded_trip", person_id="P4"),
+        Entry("illness", person_id="P1", note="fractured leg", row=2),
+        Entry("whereabouts_unknown", person_id="P2", row=3),
+        Entry("stranded_trip", person_id="P3", note="waiting for a seat", row=4),
+        Entry("stranded_trip", person_id="P4", row=5),
     ]
     plain = User("ana", "C1", frozenset({Permission.REVIEW}))
-    shown = visible_entries(entries, DEFAULT_CATALOGUE, plain, {"P4"})
+    shown = entries_as_seen(entries, DEFAULT_CATALOGUE, plain, {5})
     assert [e.person_id for e in shown] == ["P1", "P3"]
     assert shown[0].note == REDACTED
     assert shown[1].note == "waiting for a seat"
+    assert [e.row for e in shown] == [2, 3]  # renumbered: no gap where hidden rows were
     everything = User("bo", "C1", frozenset(Permission))
-    assert len(visible_entries(entries, DEFAULT_CATALOGUE, everything, {"P4"})) == 4
+    assert len(entries_as_seen(entries, DEFAULT_CATALOGUE, everything, {5})) == 4
 
 
 def test_no_disciplinary_table_or_column_exists() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -114,7 +115,11 @@ def persons() -> list[ConsolidatedPerson]:
         "c6": [source("W031", 2, "r7", entry("contract_ended", HELD_NAME, "Choe", "Un Jong",
                                              date(1988, 2, 29), person_id=HELD_ID))],
     }
-    return [merge_cluster(cid, srcs, CATALOGUE, {HELD_ID}) for cid, srcs in clusters.items()]
+    marked = {
+        cid: [replace(s, held=s.entry.person_id == HELD_ID) for s in srcs]
+        for cid, srcs in clusters.items()
+    }
+    return [merge_cluster(cid, srcs, CATALOGUE) for cid, srcs in marked.items()]
 # fmt: on
 
 

@@ -1,0 +1,78 @@
+"""Use case: import a units, people or replacements file — kept, recorded, all or nothing.
+
+Services take bytes (DESIGN: faces never parse files): the receipt is committed and the
+bytes archived before the file is read, exactly as for lists (services.receipts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from muster.domain.access import require_headquarters, require_permission
+from muster.domain.errors import DomainError
+from muster.domain.users import Permission, User
+from muster.intake import IntakeRejected, Limits, read_people, read_replacements, read_units
+from muster.intake.archive import FileArchive
+from muster.services.receipts import digest, receive
+from muster.services.registry import import_people, import_units
+from muster.services.rotation import import_replacements
+from muster.store.files import ReceivedFile
+from muster.store.uow import UnitOfWork
+
+ImportKind = Literal["units", "people", "replacements"]
+Reader = Callable[[bytes, str, Limits], Sequence[Any]]
+READERS: dict[str, Reader] = {
+    "units": read_units,
+    "people": read_people,
+    "replacements": read_replacements,
+}
+
+
+def import_file(
+    uow: UnitOfWork,
+    actor: User,
+    archive: FileArchive,
+    *,
+    kind: ImportKind,
+    data: bytes,
+    filename: str,
+    limits: Limits,
+    now: datetime,
+) -> int:
+    """Keep the file, read it whole and import it; returns how many records were written."""
+    tree = uow.units.tree()
+    if kind == "replacements":
+        require_headquarters(actor, tree, Permission.PLAN)
+    else:
+        require_permission(actor, Permission.ADMIN)
+    root = tree.headquarters()
+    unit = actor.unit_code or (root.code if root else None)
+    received = ReceivedFile(
+        None, digest(data), len(data), filename, kind, now, actor.name, None, unit
+    )
+    receipt = receive(uow, archive, received, data, now)
+    try:
+        records = READERS[kind](data, filename, limits)
+        uow.files.record_outcome(receipt.file_id, "accepted", now)  # commits with the import
+        return _write(uow, actor, kind, records, now)
+    except (IntakeRejected, DomainError) as refused:
+        uow.session.rollback()
+        reasons: list[dict[str, object]] = (
+            refused.to_json() if isinstance(refused, IntakeRejected) else [{"reason": str(refused)}]
+        )
+        uow.files.record_outcome(receipt.file_id, "rejected", now, reasons)
+        uow.commit()
+        raise
+
+
+def _write(
+    uow: UnitOfWork, actor: User, kind: ImportKind, records: Sequence[Any], now: datetime
+) -> int:
+    """Hand the records to the import service of their kind (it commits)."""
+    if kind == "units":
+        return import_units(uow, actor, records)
+    if kind == "people":
+        return import_people(uow, actor, records, now)
+    return import_replacements(uow, actor, records)
