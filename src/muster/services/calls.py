@@ -8,7 +8,7 @@ from datetime import datetime
 from muster.domain.access import require_permission, require_scope
 from muster.domain.calls import Call, check_call
 from muster.domain.categories import Catalogue
-from muster.domain.units import UnitKind
+from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
 from muster.store.uow import UnitOfWork
 
@@ -60,3 +60,19 @@ def issue_call(
     )
     uow.commit()
     return call_id
+
+
+def calls_for(uow: UnitOfWork, actor: User) -> list[Call]:
+    """Every call the actor may see (its scope and the actor's subtree meet), newest first."""
+    tree = uow.units.tree()
+    return [c for c in uow.calls.all() if c.id is not None and _touches(actor, tree, c)]
+
+
+def _touches(actor: User, tree: UnitTree, call: Call) -> bool:
+    """True when the call's scope and the actor's subtree meet."""
+    unit = actor.unit_code
+    if actor.is_operator:
+        return True
+    if unit is None or unit not in tree:
+        return False
+    return tree.is_within(unit, call.scope) or tree.is_within(call.scope, unit)

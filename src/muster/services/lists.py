@@ -157,7 +157,7 @@ def _store(
         call_id, unit_code, version, received_file_id=receipt.file_id
     )
     uow.submissions.add_entries(version_id, frame)
-    held_rows = record_for_version(uow, version_id, frame, now)
+    record_for_version(uow, version_id, frame, now)
     uow.submissions.add_event(call_id, unit_code, event)
     uow.files.record_outcome(receipt.file_id, "accepted", now)
     uow.audit.record(
@@ -167,9 +167,8 @@ def _store(
          "sha256": receipt.sha256, "received_file": receipt.file_id},
     )  # fmt: skip
     uow.commit()
-    hidden = set() if sees_held(actor) else held_rows
-    shown = [w for w in [*parsed.warnings, *warnings] if w.row not in hidden]
-    return SubmitOutcome(version.number, frame.height - len(hidden), warnings=shown)
+    # The submitter is told what they wrote: warnings and counts never depend on holds.
+    return SubmitOutcome(version.number, frame.height, warnings=[*parsed.warnings, *warnings])
 
 
 def _resubmit_same(

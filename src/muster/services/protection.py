@@ -140,10 +140,13 @@ def scan_for(uow: UnitOfWork, person_ids: Collection[str], now: datetime) -> int
 
 def hidden_rows(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -> dict[int, set[int]]:
     """Rows of these versions the viewer may not see because they name or may name a held
-    person (nothing for a viewer with `protection`)."""
+    person: nothing for a viewer with `protection`, nor in a list the viewer wrote (see
+    `_own_versions`)."""
     if sees_held(viewer):
         return {}
-    return uow.holds.hidden_rows(set(version_ids))
+    hidden = uow.holds.hidden_rows(set(version_ids))
+    own = _own_versions(uow, viewer, hidden)
+    return {vid: rows for vid, rows in hidden.items() if vid not in own}
 
 
 def hidden_counts(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -> dict[int, int]:
@@ -154,8 +157,27 @@ def hidden_counts(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -
     every = uow.holds.hidden_rows()
     if not every:
         return {}
+    own = _own_versions(uow, viewer, every)
     leaves = uow.submissions.leaves(version_ids)
-    return {vid: sum(len(every.get(leaf, ())) for leaf in below) for vid, below in leaves.items()}
+    return {
+        vid: sum(len(every.get(leaf, ())) for leaf in below if leaf not in own)
+        for vid, below in leaves.items()
+    }
+
+
+def _own_versions(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -> set[int]:
+    """Versions the viewer wrote, or that their own workplace sent: shown as written.
+
+    Hiding a held person's row from the very person who typed it would tell them the
+    person is held (an oracle: list a name, see whether it vanishes). Their own list shows
+    them nothing they did not write; everyone above them sees it without the held rows.
+    """
+    authors = uow.submissions.authors(version_ids)
+    return {
+        vid
+        for vid, (unit, author) in authors.items()
+        if author == viewer.name or (viewer.unit_code is not None and unit == viewer.unit_code)
+    }
 
 
 @dataclass(frozen=True)

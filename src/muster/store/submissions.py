@@ -209,6 +209,23 @@ class SubmissionRepository:
         ).one()
         return found[0], found[1], found[2], _entry_from_row(entry)
 
+    def authors(self, version_ids: Collection[int]) -> dict[int, tuple[str, str]]:
+        """For each version: the unit whose list it is, and who created it."""
+        found: dict[int, tuple[str, str]] = {}
+        ids = list(version_ids)
+        for start in range(0, len(ids), 1000):
+            for vid, unit, author in self._session.execute(
+                select(
+                    SubmissionVersionRow.id,
+                    SubmissionRow.unit_code,
+                    SubmissionVersionRow.created_by,
+                )
+                .join(SubmissionRow, SubmissionRow.id == SubmissionVersionRow.submission_id)
+                .where(SubmissionVersionRow.id.in_(ids[start : start + 1000]))
+            ):
+                found[vid] = (unit, author)
+        return found
+
     def version_ids(self, call_id: int, unit_code: str, numbers: Collection[int]) -> dict[int, int]:
         """Database ids of some versions of a unit's list, by number."""
         rows = self._session.execute(

@@ -1,4 +1,4 @@
-"""The FastAPI application: thin routes over services; read-only, as the operator, for now."""
+"""The FastAPI application: thin routes over services; read-only, counts only, until sign-in."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi.templating import Jinja2Templates
 
 from muster.bootstrap import Muster
 from muster.domain.errors import NotFound
-from muster.domain.users import OPERATOR
 from muster.web.pages import LEVELS, call_status, call_views
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,7 +23,7 @@ def create_app(muster: Muster) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def status_page(request: Request) -> HTMLResponse:
         """Calls for lists with completeness and timeliness per unit."""
-        views = call_views(muster, OPERATOR)
+        views = call_views(muster)
         return templates.TemplateResponse(
             request, "status.html", {"views": views, "levels": LEVELS}
         )
@@ -33,7 +32,7 @@ def create_app(muster: Muster) -> FastAPI:
     def call_status_json(call_id: int) -> list[dict[str, object]]:
         """SPEC §7 status JSON for one call."""
         try:
-            return call_status(muster, OPERATOR, call_id)
+            return call_status(muster, call_id)
         except NotFound as error:
             raise HTTPException(status_code=404, detail=str(error)) from None
 

@@ -9,6 +9,8 @@ from muster.bootstrap import Muster
 from muster.domain.calls import DUE_LEVELS, Call
 from muster.domain.completeness import UnitStatus, summary
 from muster.domain.users import User
+from muster.services.actors import anonymous_viewer
+from muster.services.calls import calls_for
 from muster.services.lists import status
 
 LEVELS = tuple(kind.value for kind in DUE_LEVELS)
@@ -29,22 +31,24 @@ class CallView:
         return [(kind.value, self.call.due_for(kind)) for kind in DUE_LEVELS]
 
 
-def call_views(muster: Muster, viewer: User) -> list[CallView]:
-    """Every call the viewer may see, newest first, with its completeness rows."""
+def call_views(muster: Muster, viewer: User | None = None) -> list[CallView]:
+    """Every call the viewer (default: the anonymous web viewer) may see, with its rows."""
     views: list[CallView] = []
     with muster.uow() as uow:
-        for listed in uow.calls.all():
-            if listed.id is None:
-                continue
+        viewer = viewer or anonymous_viewer(uow)
+        for listed in calls_for(uow, viewer):
+            assert listed.id is not None
             call, rows = status(uow, viewer, call_id=listed.id)
             views.append(CallView(call, rows, summary(rows), _by_level(rows)))
     return views
 
 
-def call_status(muster: Muster, viewer: User, call_id: int) -> list[dict[str, object]]:
+def call_status(
+    muster: Muster, call_id: int, viewer: User | None = None
+) -> list[dict[str, object]]:
     """The SPEC §7 status JSON of one call (the same rows as `muster status --format json`)."""
     with muster.uow() as uow:
-        _call, rows = status(uow, viewer, call_id=call_id)
+        _call, rows = status(uow, viewer or anonymous_viewer(uow), call_id=call_id)
     return [row.as_json() for row in rows]
 
 
