@@ -57,7 +57,7 @@ def plan_command(
         usage_error("give SCENARIO.json, or --from-db --call ID")
     if from_db:
         assert call is not None
-        result = _plan_from_db(call, start, horizon, time_limit)
+        result = _plan_from_db(call, start, horizon, time_limit, manifest is not None)
         _write(result, out, manifest)
         return
     assert scenario_file is not None
@@ -76,7 +76,9 @@ def plan_command(
     console.print(_summary(result, time.monotonic() - started), highlight=False)
 
 
-def _plan_from_db(call: int, start: str | None, horizon: int, time_limit: float) -> Plan:
+def _plan_from_db(
+    call: int, start: str | None, horizon: int, time_limit: float, manifest: bool
+) -> Plan:
     """Consolidate the call, build the scenario from stored data, plan, save the version."""
     from muster.cli.app import handled, open_muster, options
     from muster.planning import ScenarioError
@@ -102,6 +104,7 @@ def _plan_from_db(call: int, start: str | None, horizon: int, time_limit: float)
                     horizon_days=horizon,
                     time_limit=time_limit,
                     now=muster.clock(),
+                    manifest=manifest,
                 )
         except ScenarioError as exc:
             refuse(

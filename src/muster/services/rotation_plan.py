@@ -144,6 +144,7 @@ def plan_from_db(
     time_limit: float,
     now: datetime,
     linker: Linker = duckdb_linker,
+    manifest: bool = False,
 ) -> SavedPlan:
     """Consolidate the call at headquarters, plan the rotation, and save the plan as a version."""
     require_permission(actor, Permission.PLAN)
@@ -187,6 +188,8 @@ def plan_from_db(
             "moves": len(result.moves),
         },
     )
+    if manifest:  # travel manifests name people: their export is a read of personal data
+        uow.audit.record(actor.name, "export_manifest", "plan", str(plan_id))
     uow.commit()
     return SavedPlan(plan_id, scenario, result, notes)
 
