@@ -34,6 +34,7 @@ HELD_NAME = "최은정"
 HELD_ID = "P0005"
 FORMULA = '=HYPERLINK("http://x")'
 SCRIPT = "<script>alert(1)</script>"
+PHONE = "+82 10 1234 5678"  # legitimate text that starts like a formula
 
 PLAIN = User("clerk", "M1", frozenset({Permission.REVIEW}))
 FULL = User(
@@ -105,7 +106,7 @@ def persons() -> list[ConsolidatedPerson]:
                                              since=date(2021, 6, 20), fit_to_travel="yes",
                                              wants_to_return="yes", note=OTHER_NOTE))],
         "c3": [source("W031", 2, "r4", entry("stalled_business", SCRIPT, FORMULA, "@SUM(1+1)",
-                                             date(1979, 11, 30), sex="M"))],
+                                             date(1979, 11, 30), sex="M", note=PHONE))],
         "c4": [source("W031", 2, "r5", entry("contract_ended", HANJA_NAME, "Kim", "Yong Nam",
                                              date(1970, 5, 5), person_id="P0004",
                                              passport_no="PT7654321"))],
