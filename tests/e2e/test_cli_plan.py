@@ -95,6 +95,24 @@ def test_plan_to_file(scenario_file: Path, tmp_path: Path) -> None:
     assert {m["direction"] for m in data["moves"]} == {"home", "out"}
 
 
+def test_a_closed_route_and_a_crowded_workplace_are_planned_with_warnings(tmp_path: Path) -> None:
+    data = json.loads(json.dumps(SCENARIO))
+    data["routes"][1]["open_until"] = "2021-07-20"  # before open_from: rail has no open day
+    data["workplaces"][1]["occupied"] = 0  # W2 lists P3 and P4 anyway
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = in_process("plan", str(path))
+    assert done.exit_code == 0, done.stderr
+    output = json.loads(done.stdout)
+    assert output["warnings"] == [
+        "workplaces[1].occupied: 0 is less than the 2 returnees listed at 'W2'; "
+        "planned with occupied = 0 as given"
+    ]
+    result = plan_from_json(output)
+    assert check_plan(load_scenario(path), result) == []
+    assert {u.person: u.reason for u in result.unscheduled}["P3"] == "route_closed"
+
+
 def test_bad_scenario_is_rejected_with_the_field_named(tmp_path: Path) -> None:
     bad = json.loads(json.dumps(SCENARIO))
     bad["returnees"][2]["workplace"] = "W9"

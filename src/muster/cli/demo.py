@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from muster.bootstrap import Muster, bootstrap
 from muster.cli.app import app, console_err, handled, open_muster, options, refuse, usage_error
 from muster.demo.build import BuildReport, build_demo
 from muster.demo.files import replacements_csv
+from muster.demo.marks import DemoFiles, claim
 from muster.demo.world import generate_world
 from muster.settings import Settings
 
@@ -29,7 +29,11 @@ def demo(
         float, typer.Option("--scale", help="Size of the world: 1 = about 10,000 people.")
     ] = 1.0,
     db: Annotated[
-        str | None, typer.Option("--db", help=f"Database URL (default {DEMO_URL}, recreated).")
+        str | None,
+        typer.Option(
+            "--db",
+            help=f"Database URL (default {DEMO_URL}); only a database the demo made is recreated.",
+        ),
     ] = None,
 ) -> None:
     """Build a fictional demo world in an embedded database and serve it; prints URL and logins."""
@@ -37,9 +41,13 @@ def demo(
         usage_error("--scale must be greater than 0 and at most 10")
     with handled():
         url = db or options().db or DEMO_URL
-        _recreate(url)
+        files = _demo_files(url)
+        if files.database is not None:
+            claim(files)  # an SQLite file is recreated only when the demo made it
         muster = bootstrap(url, migrate=True)
         _refuse_non_empty(muster)
+        if files.database is None:
+            claim(files)  # a server database proven empty: only its archive to check
         world = generate_world(seed, scale)
         report = build_demo(muster, world, console_err())
         pool = _write_pool(url, world_csv=replacements_csv(world))
@@ -78,16 +86,16 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database or "")
 
 
-def _recreate(url: str) -> None:
-    """Delete an SQLite demo database and its default archive so the world starts afresh."""
+def _demo_files(url: str) -> DemoFiles:
+    """The database file, archive folder and pool a demo on `url` creates (see demo.marks)."""
     path = _sqlite_file(url)
-    if path is None:
-        return
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        leftover.unlink(missing_ok=True)
-    archive = Settings(database_url=url).archive_dir()
-    if archive == path.parent / f"{path.stem}-files" and archive.is_dir():
-        shutil.rmtree(archive)
+    label = str(path.resolve()) if path else make_url(url).render_as_string(hide_password=True)
+    return DemoFiles(path, Settings(database_url=url).archive_dir(), _pool_path(path), label)
+
+
+def _pool_path(database: Path | None) -> Path | None:
+    """replacements.csv beside an SQLite demo database; None for a server database."""
+    return None if database is None else database.parent / f"{database.stem}-replacements.csv"
 
 
 def _refuse_non_empty(muster: Muster) -> None:
@@ -96,17 +104,15 @@ def _refuse_non_empty(muster: Muster) -> None:
         if len(uow.units.tree()):
             refuse(
                 "the database already holds an organisation tree; "
-                "give an empty database or an SQLite URL (recreated) to --db"
+                "give an empty database or a new SQLite file to --db"
             )
 
 
 def _write_pool(url: str, world_csv: bytes) -> Path | None:
     """replacements.csv beside an SQLite demo database (the planner's pool)."""
-    path = _sqlite_file(url)
-    if path is None:
-        return None
-    pool = path.parent / f"{path.stem}-replacements.csv"
-    pool.write_bytes(world_csv)
+    pool = _pool_path(_sqlite_file(url))
+    if pool is not None:
+        pool.write_bytes(world_csv)
     return pool
 
 

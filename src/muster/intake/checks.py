@@ -1,4 +1,5 @@
-"""Checks across columns and rows: workplace fields, duplicate ids, who an entry is about."""
+"""Checks across columns and rows: workplace fields, duplicate ids, who an entry is about,
+dates that must come in order."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Callable
 import polars as pl
 
 from muster.intake.columns import RAW
-from muster.intake.formats import UNIT_COLUMNS, WORKPLACE_TYPES
+from muster.intake.formats import PERSON_COLUMNS, UNIT_COLUMNS, WORKPLACE_TYPES
 from muster.intake.problems import Problems
 from muster.intake.table import ROW
 
 _UNIT_ORDER = {column.name: order for order, column in enumerate(UNIT_COLUMNS)}
+_PERSON_ORDER = {column.name: order for order, column in enumerate(PERSON_COLUMNS)}
 _WORKPLACE_ONLY = ("workplace_type", "slots", "trade")
 
 
@@ -51,6 +53,18 @@ def duplicate_errors(key: str) -> Callable[[pl.DataFrame, Problems], pl.DataFram
         return frame
 
     return check
+
+
+def person_checks(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+    """people.csv: person_id unique, and a permit cannot expire before the person arrived."""
+    frame = duplicate_errors("person_id")(frame, problems)
+    early = pl.col("permit_expires") < pl.col("arrived")  # null (either date missing): fine
+    bad = frame.filter(early).select(
+        ROW, pl.col(RAW + "permit_expires").alias("value"), pl.col("arrived")
+    )
+    expected = pl.format("a date on or after arrived ({})", pl.col("arrived").dt.to_string())
+    problems.add_cells(bad, _PERSON_ORDER["permit_expires"], "permit_expires", expected)
+    return frame
 
 
 def list_identity_check(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:

@@ -19,6 +19,10 @@ RAW = "_raw_"  # prefix of the trimmed, normalised text kept beside each typed c
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _NEUTRALISED = r"^'([=+\-@\t\r])"  # undo the formula-injection guard of our own exports
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# A workbook's date-time cell as the XLSX readers write it: the date counts, not the time.
+_ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$"
+_MOMENT_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
+_SERIAL = r"^(\d{1,7})(?:\.\d+)?$"  # whole days, and the time of day as a fraction
 _DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # date_text: the shape only (ASCII digits)
 _MAX_SERIAL = 2_958_465
 
@@ -153,26 +157,32 @@ def _typed(column: Column, date_system: int | None) -> pl.Expr:
 
 
 def _date(text: pl.Expr, date_system: int | None) -> pl.Expr:
+    """ISO dates; in a workbook also date serials and date-times, read as their date."""
     iso = pl.when(text.str.contains(_ISO_DATE)).then(text.str.to_date("%Y-%m-%d", strict=False))
     if date_system is None:
         return iso
-    return pl.coalesce(iso, _excel_serial(text, date_system))
+    day = text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    moment = pl.when(text.str.contains(_ISO_MOMENT)).then(day)
+    return pl.coalesce(iso, moment, _excel_serial(text, date_system))
 
 
 def _date_text(text: pl.Expr, date_system: int | None) -> pl.Expr:
     """Lenient dates (link input): any YYYY-MM-DD shape as written, impossible days included.
 
-    In a workbook a number is an Excel date serial, as for strict dates, given as ISO text.
+    In a workbook a number is an Excel date serial, as for strict dates, given as ISO text,
+    and a date-time cell gives its date.
     """
     shaped = pl.when(text.str.contains(_DATE_SHAPE)).then(text)
     if date_system is None:
         return shaped
-    return pl.coalesce(shaped, _excel_serial(text, date_system).dt.strftime("%Y-%m-%d"))
+    moment = pl.when(text.str.contains(_MOMENT_SHAPE)).then(text.str.slice(0, 10))
+    serial = _excel_serial(text, date_system).dt.strftime("%Y-%m-%d")
+    return pl.coalesce(shaped, moment, serial)
 
 
 def _excel_serial(text: pl.Expr, date_system: int) -> pl.Expr:
-    """A whole number of days as an Excel date (null when not one, or out of range)."""
-    serial = pl.when(text.str.contains(r"^\d{1,7}$")).then(text.cast(pl.Int64, strict=False))
+    """A number of days as an Excel date, its time of day dropped (null when not one)."""
+    serial = text.str.extract(_SERIAL, 1).cast(pl.Int64, strict=False)
     if date_system == 1904:
         return pl.when(serial <= _MAX_SERIAL - 1462).then(_plus_days(date(1904, 1, 1), serial))
     # Excel's 1900 system counts a 29 February 1900 that never was (serial 60)

@@ -9,7 +9,12 @@ from typing import TypeVar
 
 import polars as pl
 
-from muster.intake.checks import duplicate_errors, list_identity_check, unit_checks
+from muster.intake.checks import (
+    duplicate_errors,
+    list_identity_check,
+    person_checks,
+    unit_checks,
+)
 from muster.intake.columns import check_table
 from muster.intake.csv_reader import read_csv_table
 from muster.intake.errors import IntakeRejected, RowWarning, file_error
@@ -56,7 +61,7 @@ def read_units(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> l
 def read_people(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[PersonRecord]:
     """Read people.csv (the registry); raises IntakeRejected listing every error."""
     with _guarded():
-        frame = _read(data, filename, limits, PERSON_COLUMNS, duplicate_errors("person_id"))
+        frame = _read(data, filename, limits, PERSON_COLUMNS, person_checks)
         return _records(frame, PersonRecord)
 
 

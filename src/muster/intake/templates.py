@@ -9,7 +9,7 @@ from typing import Literal
 import xlsxwriter
 
 from muster.intake.formats import ANSWERS, LIST_COLUMN_NAMES, SEXES
-from muster.reports.cells import WORKBOOK_OPTIONS, safe_cell, write_csv, write_xlsx_row
+from muster.reports.cells import WORKBOOK_OPTIONS, write_csv, write_xlsx_row
 
 ROSTER_COLUMNS = (
     "person_id",
@@ -118,13 +118,13 @@ def _write_help(sheet: object, bold: object, categories: Sequence[tuple[str, str
     for number, name in enumerate(LIST_COLUMN_NAMES, start=1):
         required, english, korean = _HELP[name]
         for column, value in enumerate((name, required, english, korean)):
-            write(number, column, str(safe_cell(value)))
+            write(number, column, value)
     start = len(LIST_COLUMN_NAMES) + 2
     write(start, 0, "category / 구분", bold)
     write(start, 1, "label / 설명", bold)
     for number, (code, label) in enumerate(categories, start=start + 1):
-        write(number, 0, str(safe_cell(code)))
-        write(number, 1, str(safe_cell(label)))
+        write(number, 0, code)
+        write(number, 1, label)
     sheet.set_column(0, 0, 22)  # type: ignore[attr-defined]
     sheet.set_column(2, 3, 70)  # type: ignore[attr-defined]
     return start + 1

@@ -5,8 +5,9 @@ date-formatted numbers as ISO dates (1900 or 1904 date system), formulas as thei
 values. Error cells and formulas without a cached value are reported by row and column.
 
 The archive checks run first (xlsx_parts: entry count, declared and actual sizes,
-encryption, DOCTYPEs); then calamine reads the sheet from a workbook rebuilt out of the
-proven parts (xlsx_calamine), about twenty times faster than streaming the XML in Python.
+encryption; DTDs refused by the XML parser itself, xlsx_xml); then calamine reads the
+sheet from a workbook rebuilt out of the proven parts (xlsx_calamine), about twenty times
+faster than streaming the XML in Python.
 The stream reader (xlsx_stream) stays for the sheets calamine must not be given or
 refuses: cells without references, a cell grid too large to allocate, damaged parts.
 """

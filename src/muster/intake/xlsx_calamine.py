@@ -1,6 +1,7 @@
 """The first sheet read by calamine (Rust), from a workbook rebuilt out of parts already proven.
 
-calamine sees a new zip holding only what the scan proved within the limits: the sheet
+calamine sees a new zip holding only what the scan proved within the limits and free of
+DTDs (the prolog parsed by defusedxml, the part UTF-8 and byte-screened): the sheet
 and the shared strings (their stored bytes copied, not unpacked), a one-sheet workbook
 with the original date system, and a style table in which exactly the styles Muster
 counts as dates carry a date format. So calamine never chooses the sheet or decides what
@@ -67,8 +68,9 @@ def read_with_calamine(
 ) -> Table | None:
     """The first sheet as a Table, or None when the stream reader must read it."""
     facts = scan_sheet(archive, book.sheet)
-    if book.shared_strings:
-        prove_part(archive, book.shared_strings)
+    strings_proven = prove_part(archive, book.shared_strings) if book.shared_strings else True
+    if not (facts.proven and strings_proven):
+        return None  # damaged, or not UTF-8: the stream reader's defused parser reads it whole
     if facts.positional or len(dates) > _MAX_STYLES or not grid_fits(facts):
         return None
     packed = _pack(archive, book, dates)

@@ -8,6 +8,10 @@ and only blocks with formulas, error values, declarations, cells or rows without
 reference, references beyond column P, or rows numbered above the row that starts the next
 block (rows come in order in any sheet a spreadsheet program writes) are examined closely
 in Python. So the extent of the grid is known, exactly or from above, before calamine runs.
+
+Before any of that is trusted, the part's prolog goes through the defused XML parser
+(xlsx_xml.PrologProof): a DTD is refused in any encoding, and only a UTF-8 part is marked
+`proven`, so that the byte screens below see every declaration the rest could hold.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import pyarrow.compute as pc
 
 from muster.intake.errors import file_error
 from muster.intake.xlsx_book import FORMULA_ERROR, FORMULA_WITHOUT_VALUE
-from muster.intake.xlsx_parts import DAMAGED, Archive
+from muster.intake.xlsx_parts import Archive
+from muster.intake.xlsx_xml import DAMAGED, PrologProof, declarations
 
 NEAR_COLUMNS = 16  # references the screen lets through name columns A to P
 _BLOCK = 1 << 20
@@ -70,6 +75,7 @@ class SheetFacts:
     columns: int = 0  # ... or a higher column (1 = A)
     positional: bool = False  # some cell has no usable reference: only the stream reader places it
     size: int = 0  # unpacked bytes of the sheet
+    proven: bool = False  # prolog parsed without a DTD and the part is UTF-8: calamine may read it
 
 
 @dataclass(frozen=True)
@@ -84,25 +90,33 @@ class RawCell:
 def scan_sheet(archive: Archive, name: str) -> SheetFacts:
     """Stream a worksheet part once (counted against the limits) and collect its facts."""
     facts = SheetFacts()
-    for block, ceiling in blocks(archive, name):
+    proof = PrologProof(name)
+    for block, ceiling in blocks(archive, name, proof):
         facts.size += len(block)
         if _suspect(block, ceiling):
             _inspect(block, name, facts)
         else:
             facts.rows = max(facts.rows, ceiling)
             facts.columns = max(facts.columns, NEAR_COLUMNS)
+    facts.proven = proof.proven
     return facts
 
 
-def prove_part(archive: Archive, name: str) -> None:
-    """Stream an XML part once: its size proven, DOCTYPE and entity declarations refused."""
+def prove_part(archive: Archive, name: str) -> bool:
+    """Stream an XML part once: its size proven, DOCTYPE and entity declarations refused.
+
+    True when calamine may read it (see PrologProof.proven).
+    """
+    proof = PrologProof(name)
     tail = b""
     for number, chunk in enumerate(archive.chunks(name)):
         if number == 0:
             _check_start(chunk, name)
+        proof.feed(chunk)
         if b"<!" in chunk or b"<!" in tail + chunk[:1]:
             _refuse_declarations(tail + chunk, name)
         tail = chunk[-16:]
+    return proof.proven
 
 
 def raw_cells(
@@ -127,17 +141,22 @@ def raw_cells(
     return found
 
 
-def blocks(archive: Archive, name: str) -> Iterator[tuple[bytes, int]]:
+def blocks(
+    archive: Archive, name: str, proof: PrologProof | None = None
+) -> Iterator[tuple[bytes, int]]:
     """The unpacked part in blocks of about a megabyte, each ending before a <row> start.
 
     With each block comes its ceiling: the number of the row that starts the next block
     (or of the block's own last row), above which no row of an orderly sheet is numbered.
+    Each chunk also goes to `proof`, when given.
     """
     pending: list[bytes] = []
     size, wanted = 0, _BLOCK
     for number, chunk in enumerate(archive.chunks(name)):
         if number == 0:
             _check_start(chunk, name)
+        if proof is not None:
+            proof.feed(chunk)
         pending.append(chunk)
         size += len(chunk)
         if size < wanted:
@@ -176,8 +195,9 @@ def _check_start(chunk: bytes, name: str) -> None:
 
 
 def _refuse_declarations(data: bytes, name: str) -> None:
+    """The byte screen of a UTF-8 part's body (its prolog went through the parser)."""
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise file_error(f"XML entity declarations in {name!r}", DAMAGED)
+        raise declarations(name)
 
 
 def _suspect(block: bytes, ceiling: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from muster.planning.assign import materialize
 from muster.planning.check import check_plan
@@ -15,7 +16,7 @@ from muster.planning.model import build_model
 from muster.planning.result import Plan, Status
 from muster.planning.scenario import Scenario
 from muster.planning.solver import solve
-from muster.planning.validate import ensure_valid
+from muster.planning.validate import ensure_valid, scenario_warnings
 
 Progress = Callable[[str], None]
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ def plan(scenario: Scenario, time_limit: float = 60.0, progress: Progress | None
 
     Raises ScenarioError for an invalid scenario. Never returns `infeasible`: the empty
     plan is always valid, so the worst case is a `feasible` plan that moves nobody.
+    Inconsistent but usable input is planned as given and named in the plan's `warnings`.
     """
     started = time.monotonic()
     say = progress or (lambda _: None)
@@ -52,7 +54,7 @@ def plan(scenario: Scenario, time_limit: float = 60.0, progress: Progress | None
     if problems:  # a bug: never hand out an invalid plan
         log.error("planner produced an invalid plan, using greedy: %s", problems[:5])
         result = _better_of(None, facts, min(bounds))
-    return result
+    return replace(result, warnings=tuple(scenario_warnings(scenario)))
 
 
 def _solver_budget(time_limit: float, elapsed: float) -> float:
@@ -74,4 +76,4 @@ def finish_with_bound(plan_: Plan, bound: int) -> Plan:
     """The same plan with a tighter proven bound (status recomputed)."""
     bound = max(min(bound, plan_.bound), plan_.objective)
     status: Status = "optimal" if plan_.objective == bound else "feasible"
-    return Plan(status, plan_.objective, bound, plan_.moves, plan_.unscheduled)
+    return replace(plan_, status=status, bound=bound)

@@ -92,10 +92,11 @@ class Facts:
     def _people(self) -> None:
         s = self.scenario
         self.ret_wp = np.array([self.workplace_index[r.workplace] for r in s.returnees], np.int64)
-        self.ret_ready = np.array([s.day(r.ready) for r in s.returnees], dtype=np.int64)
+        # Ready before the start is ready on day 0: no index is ever negative.
+        self.ret_ready = np.array([max(0, s.day(r.ready)) for r in s.returnees], dtype=np.int64)
         self.ret_weight = np.array([s.priority_weights[r.priority] for r in s.returnees], np.int64)
         self.ret_eligible = np.array([ineligibility(r) is None for r in s.returnees], np.bool_)
-        self.rep_ready = np.array([s.day(r.ready) for r in s.replacements], dtype=np.int64)
+        self.rep_ready = np.array([max(0, s.day(r.ready)) for r in s.replacements], dtype=np.int64)
         self.rep_types: list[tuple[int, ...]] = []
         for rep in s.replacements:
             served = (

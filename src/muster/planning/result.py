@@ -62,6 +62,7 @@ class Plan:
     """A rotation plan; `status` is `optimal` only when `objective == bound`.
 
     `infeasible` is never produced by the planner: the empty plan is always valid.
+    `warnings` name inconsistent but usable input (SPEC §6), e.g. more returnees than occupied.
     """
 
     status: Status
@@ -69,16 +70,20 @@ class Plan:
     bound: int
     moves: tuple[Move, ...]
     unscheduled: tuple[Unscheduled, ...]
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The SPEC §6 JSON form."""
-        return {
+        """The SPEC §6 JSON form; `warnings` only when there are some."""
+        out: dict[str, Any] = {
             "status": self.status,
             "objective": self.objective,
             "bound": self.bound,
             "moves": [m.to_json() for m in self.moves],
             "unscheduled": [u.to_json() for u in self.unscheduled],
         }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
 
 
 def plan_from_json(data: dict[str, Any]) -> Plan:
@@ -103,4 +108,5 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         bound=int(data["bound"]),
         moves=moves,
         unscheduled=unscheduled,
+        warnings=tuple(str(w) for w in data.get("warnings", ())),
     )

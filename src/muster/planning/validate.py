@@ -1,14 +1,15 @@
-"""Semantic checks of a scenario: references, ranges and dates, each error naming its field.
+"""Semantic checks of a scenario: references and ranges, each error naming its field.
 
-Dates before `start` are rejected (a route already open or a person already ready is
-written with the start date); dates after the horizon are accepted: a route opening
-later is closed within the horizon, a person ready later is `not_ready`.
+Every SPEC §6-valid scenario is accepted. Dates may lie before `start` (a route already
+open, a person ready already) or after the horizon (a route opening later is closed
+within the horizon, a person ready later is `not_ready`); a route with no open day
+(`open_until` before `open_from`) is closed. Inconsistent but usable input, such as a
+workplace listing more returnees than it has `occupied`, gives warnings, not errors.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from muster.planning.scenario import Scenario, ScenarioError
 
@@ -41,12 +42,15 @@ def _not_negative(value: int, name: str, errors: list[str]) -> None:
         errors.append(f"{name}: must not be negative, got {value}")
 
 
-def _not_before_start(value: date, name: str, scenario: Scenario, errors: list[str]) -> None:
-    if value < scenario.start:
-        errors.append(
-            f"{name}: {value.isoformat()} is outside the horizon "
-            f"(before start {scenario.start.isoformat()})"
-        )
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Inconsistent but usable input, as `field: message` texts for the plan's `warnings`."""
+    returnees_at = Counter(r.workplace for r in scenario.returnees)
+    return [
+        f"workplaces[{i}].occupied: {wp.occupied} is less than the {returnees_at[wp.id]} "
+        f"returnees listed at '{wp.id}'; planned with occupied = {wp.occupied} as given"
+        for i, wp in enumerate(scenario.workplaces)
+        if returnees_at[wp.id] > wp.occupied >= 0
+    ]
 
 
 def _check_globals(s: Scenario, errors: list[str]) -> None:
@@ -85,14 +89,6 @@ def _check_routes(s: Scenario, errors: list[str]) -> None:
             errors.append(f"{name}.id: duplicate route '{route.id}'")
         if route.host not in hosts:
             errors.append(f"{name}.host: unknown host '{route.host}'")
-        _not_before_start(route.open_from, f"{name}.open_from", s, errors)
-        if route.open_until is not None:
-            _not_before_start(route.open_until, f"{name}.open_until", s, errors)
-            if route.open_until < route.open_from:
-                errors.append(
-                    f"{name}.open_until: {route.open_until.isoformat()} is before "
-                    f"open_from {route.open_from.isoformat()}"
-                )
         _not_negative(route.seats_home, f"{name}.seats_home", errors)
         _not_negative(route.seats_out, f"{name}.seats_out", errors)
 
@@ -100,7 +96,6 @@ def _check_routes(s: Scenario, errors: list[str]) -> None:
 def _check_workplaces(s: Scenario, errors: list[str]) -> None:
     hosts = {h.id for h in s.hosts}
     dups = _duplicates([w.id for w in s.workplaces])
-    returnees_at = Counter(r.workplace for r in s.returnees)
     for i, wp in enumerate(s.workplaces):
         name = f"workplaces[{i}]"
         if wp.id in dups:
@@ -113,11 +108,6 @@ def _check_workplaces(s: Scenario, errors: list[str]) -> None:
         _not_negative(wp.occupied, f"{name}.occupied", errors)
         if wp.occupied > wp.slots >= 0:
             errors.append(f"{name}.occupied: {wp.occupied} exceeds slots {wp.slots}")
-        if returnees_at[wp.id] > wp.occupied >= 0:
-            errors.append(
-                f"{name}.occupied: {wp.occupied} is less than the "
-                f"{returnees_at[wp.id]} returnees listed at '{wp.id}'"
-            )
 
 
 def _check_people(s: Scenario, errors: list[str]) -> None:
@@ -134,7 +124,6 @@ def _check_people(s: Scenario, errors: list[str]) -> None:
             errors.append(
                 f"{name}.priority: {ret.priority} has no priority weight (known: {known})"
             )
-        _not_before_start(ret.ready, f"{name}.ready", s, errors)
     for i, rep in enumerate(s.replacements):
         name = f"replacements[{i}]"
         if not rep.id or rep.id in dups:
@@ -143,4 +132,3 @@ def _check_people(s: Scenario, errors: list[str]) -> None:
             errors.append(f"{name}.trades: expected a non-empty list of trades")
         if not rep.hosts or not all(rep.hosts):
             errors.append(f"{name}.hosts: expected a non-empty list of hosts")
-        _not_before_start(rep.ready, f"{name}.ready", s, errors)

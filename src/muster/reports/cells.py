@@ -1,8 +1,10 @@
 """Formula-injection-safe cells for every CSV and XLSX file Muster writes.
 
-A spreadsheet program treats text beginning with =, +, -, @, tab or carriage return as a
-formula. Such text gets a leading apostrophe, and XLSX cells are always written as strings,
-never as formulas. Intake removes that apostrophe again when such a file comes back.
+A spreadsheet program opening a CSV file treats text beginning with =, +, -, @, tab or
+carriage return as a formula: in CSV such text gets a leading apostrophe, which intake
+removes again when the file comes back. An XLSX cell says its own type, so text is written
+as a string cell (xlsxwriter's write_string), never as a formula, and keeps its text
+exactly: '+82 10 1234 5678' is shown as written, without an apostrophe.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ WORKBOOK_OPTIONS = {
 
 
 def safe_cell(value: Cell) -> Cell:
-    """Neutralise a string a spreadsheet would run as a formula; other values pass unchanged."""
+    """Neutralise a CSV string a spreadsheet would run as a formula; other values unchanged."""
     if isinstance(value, str) and value.startswith(_TRIGGERS):
         return "'" + value
     return value
@@ -53,7 +55,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
 def write_xlsx_row(
     sheet: Worksheet, row: int, values: Sequence[Cell], formats: Mapping[str, Any] | None = None
 ) -> None:
-    """Write one row with explicit cell types: strings stay strings (never formulas)."""
+    """Write one row with explicit cell types: text is a string cell as written, not a formula."""
     formats = formats or {}
     for column, value in enumerate(values):
         if value is None:
@@ -65,18 +67,18 @@ def write_xlsx_row(
         elif isinstance(value, date | datetime):
             sheet.write_string(row, column, value.isoformat(), formats.get("text"))
         else:
-            sheet.write_string(row, column, str(safe_cell(value)), formats.get("text"))
+            sheet.write_string(row, column, str(value), formats.get("text"))
 
 
 def write_xlsx(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
-    """A workbook with one safe sheet per (name -> header, rows), header row in bold."""
+    """A workbook with one sheet per (name -> header, rows), header in bold; text as strings."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})
     for name, (header, rows) in sheets.items():
         sheet = workbook.add_worksheet(name)
         for column, title in enumerate(header):
-            sheet.write_string(0, column, str(safe_cell(title)), bold)
+            sheet.write_string(0, column, str(title), bold)
         for number, values in enumerate(rows, start=1):
             write_xlsx_row(sheet, number, values)
     workbook.close()

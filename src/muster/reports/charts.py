@@ -18,11 +18,11 @@ from matplotlib.ticker import MaxNLocator
 
 from muster.domain.categories import Catalogue
 from muster.domain.consolidation import ConsolidatedReport
+from muster.reports.fonts import families, register_for_matplotlib
 from muster.reports.tables import category_counts, section_counts, timeliness_counts
 
 BAR_COLOUR = "#3b6ea8"
 TIMELINESS_COLOURS = {"on_time": "#3a8a4f", "late": "#d08a1e", "missing": "#b23b3b"}
-FONTS = ["Noto Sans CJK KR", "Noto Sans KR", "DejaVu Sans"]
 LABEL_WIDTH = 30  # characters per line of a bar label
 # No date (deterministic bytes) and no creator line: the chart is part of the report.
 NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
@@ -67,12 +67,13 @@ def bar_chart_svg(
     key: str, labels: Sequence[str], values: Sequence[int], colours: Sequence[str] | None = None
 ) -> str:
     """A horizontal bar chart as SVG text; the same input always gives the same bytes."""
+    register_for_matplotlib()
     with rc_context(
         {
             "svg.hashsalt": f"muster-{key}",  # stable ids, distinct per chart on one page
             "svg.fonttype": "none",  # text stays text: the page's CJK fonts render it
             "font.family": "sans-serif",
-            "font.sans-serif": FONTS,
+            "font.sans-serif": families(),
             "font.size": 8,
             "text.parse_math": False,  # a '$' in a region name is text, not mathtext
         }

@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from muster.domain.categories import Catalogue
 from muster.domain.consolidation import ConsolidatedReport, ReportSection
-from muster.reports.cells import WORKBOOK_OPTIONS, safe_cell
+from muster.reports.cells import WORKBOOK_OPTIONS
 from muster.reports.tables import (
     COMPLETENESS_COLUMNS,
     PERSON_COLUMNS,
@@ -103,7 +103,7 @@ def write_cell(
     formats: Formats,
     style: Format | None = None,
 ) -> None:
-    """One cell with an explicit type: text through `safe_cell`, never a formula."""
+    """One cell with an explicit type: text is a string cell as written, never a formula."""
     if value is None:
         sheet.write_blank(row, column, None, style)
     elif isinstance(value, datetime):
@@ -113,7 +113,7 @@ def write_cell(
     elif isinstance(value, int):
         sheet.write_number(row, column, value, style)
     else:
-        sheet.write_string(row, column, str(safe_cell(value)), style)
+        sheet.write_string(row, column, str(value), style)
 
 
 def _write_row(

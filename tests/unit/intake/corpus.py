@@ -58,30 +58,36 @@ def xlsx_book(
     active: int = 0,
     date_cells: bool = True,
 ) -> bytes:
-    """A workbook made by xlsxwriter; date objects become date-formatted cells.
+    """A workbook made by xlsxwriter; date and datetime objects become date-formatted cells.
 
     A value ("=FORMULA", cached) is written as a formula with that cached result.
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "date_1904": date_1904})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    moment_format = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     for index, (name, rows) in enumerate(sheets):
         sheet = book.add_worksheet(name)
         if index == active:
             sheet.activate()
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                _write(sheet, r, c, value, date_format if date_cells else None)
+                formats = (date_format, moment_format) if date_cells else (None, None)
+                _write(sheet, r, c, value, *formats)
     book.close()
     return buffer.getvalue()
 
 
-def _write(sheet: Any, r: int, c: int, value: Any, date_format: Any) -> None:
+def _write(
+    sheet: Any, r: int, c: int, value: Any, date_format: Any, moment_format: Any = None
+) -> None:
     import datetime as dt
 
     if isinstance(value, tuple):
         formula, cached = value
         sheet.write_formula(r, c, formula, None, cached)
+    elif isinstance(value, dt.datetime):  # a date-time cell, shown with its time
+        sheet.write_datetime(r, c, value, moment_format)
     elif isinstance(value, dt.date):
         sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_format)
     elif isinstance(value, int | float):

@@ -1,4 +1,4 @@
-"""Safe exports: formula injection payloads come out neutralised in CSV and XLSX."""
+"""Safe exports: payloads neutralised in CSV; XLSX text as string cells, never formulas."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_csv_export_neutralises_payloads_and_has_a_bom() -> None:
     assert rows[-1] == ["김철수", "2021-07-01"]
 
 
-def test_xlsx_export_has_no_formulas_and_neutralised_strings() -> None:
+def test_xlsx_export_has_no_formulas_and_strings_kept_exactly() -> None:
     rows: list[list[Cell]] = [[p, 1] for p in PAYLOADS]
     rows.append(["=1+1", -5])
     data = write_xlsx({"report": (["name", "count"], rows)})
@@ -58,6 +58,15 @@ def test_xlsx_export_has_no_formulas_and_neutralised_strings() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
     shown = [str(v[0]).replace("_x000D_", "\r") for v in values]  # openpyxl keeps Excel's CR escape
-    assert shown == ["'" + p for p in PAYLOADS] + ["'=1+1"]
+    assert shown == [*PAYLOADS, "=1+1"]
     assert values[-1][1] == -5  # numbers stay numbers
     assert all(cell.data_type == "s" for cell in sheet["A"])
+
+
+def test_a_phone_number_in_xlsx_is_text_without_an_apostrophe() -> None:
+    data = write_xlsx({"report": (["phone", "formula"], [["+82 10 1234 5678", "=1+1"]])})
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    phone, formula = sheet["A2"], sheet["B2"]
+    assert (phone.value, phone.data_type) == ("+82 10 1234 5678", "s")
+    assert (formula.value, formula.data_type) == ("=1+1", "s")
+    assert write_csv(["phone"], [["+82 10 1234 5678"]]).endswith(b"'+82 10 1234 5678\r\n")

@@ -69,7 +69,8 @@ def test_xlsx_template_layout_drop_downs_and_help() -> None:
     sheet = book["list"]
     assert [c.value for c in sheet[1]] == LIST_HEADER
     assert sheet.cell(2, 7).value == "0745512345"  # passport kept as text, leading zero intact
-    assert sheet.cell(4, 2).value == "'=cmd|' /C calc'!A0"  # injection neutralised
+    hostile = sheet.cell(4, 2)  # a string cell, never a formula, shown as written
+    assert (hostile.value, hostile.data_type) == ("=cmd|' /C calc'!A0", "s")
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     assert set(validations) == {"H2", "J2", "K2", "F2"}
     assert validations["J2"].formula1 == '"yes,no,unknown"'
@@ -95,7 +96,7 @@ def test_filled_xlsx_template_is_accepted() -> None:
     assert first.since is not None and first.since.isoformat() == "2021-07-01"
     assert first.passport_no == "0745512345"
     assert (second.sex, second.passport_no, second.fit_to_travel) == ("F", None, "unknown")
-    assert third.family_name == "=cmd|' /C calc'!A0"  # our own neutralising apostrophe is undone
+    assert third.family_name == "=cmd|' /C calc'!A0"  # read back exactly as written
 
 
 def test_csv_template_round_trip() -> None:

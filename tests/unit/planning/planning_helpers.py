@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from muster.planning import Plan, Scenario, check_plan, parse_scenario
@@ -47,8 +47,8 @@ def example() -> dict[str, Any]:
 
 
 def day(t: int) -> str:
-    """ISO date of day t in scenarios starting 2021-08-01."""
-    return f"2021-08-{t + 1:02d}" if t < 31 else f"2021-09-{t - 30:02d}"
+    """ISO date of day t (negative: before the start) in scenarios starting 2021-08-01."""
+    return (date(2021, 8, 1) + timedelta(days=t)).isoformat()
 
 
 def base(days: int, beds: int = 100, quarantine_days: int = 0, **weights: int) -> dict[str, Any]:

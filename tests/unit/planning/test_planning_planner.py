@@ -12,6 +12,7 @@ from planning_helpers import (
     example,
     host,
     moved,
+    reasons,
     replacement,
     returnee,
     route,
@@ -144,3 +145,57 @@ def test_plan_validates_scenarios_built_in_code() -> None:
     bad = dataclasses.replace(s, routes=(dataclasses.replace(s.routes[0], seats_out=-1),))
     with pytest.raises(ScenarioError, match=r"routes\[0\]\.seats_out: must not be negative"):
         plan(bad)
+
+
+def test_a_route_with_no_open_day_is_closed_not_refused() -> None:
+    data = base(10)
+    host(data, "CN", "free")
+    route(data, "bridge", "CN", seats=5, first=6, last=3)  # open_until before open_from
+    workplace(data, "W", "CN", "sewing", slots=3, occupied=2)
+    returnee(data, "P", "W")
+    replacement(data, "R", ["sewing"], ["CN"])
+    s = build(data)
+    result = plan(s, time_limit=5)
+    assert_valid(s, result)
+    assert result.moves == () and result.warnings == ()
+    assert reasons(result) == {"P": "route_closed", "R": "route_closed"}
+    assert result.status == "optimal"
+
+
+def test_a_closed_route_beside_an_open_one_of_the_same_host() -> None:
+    data = base(10)
+    host(data, "CN", "free")
+    route(data, "bridge", "CN", seats=5, first=4, last=2)
+    route(data, "ferry", "CN", seats=5, first=-3, last=None)  # open since before the start
+    workplace(data, "W", "CN", "sewing", slots=3, occupied=2)
+    returnee(data, "P", "W", ready=-10)
+    s = build(data)
+    result = plan(s, time_limit=5)
+    assert_valid(s, result)
+    assert {(m.person, m.route) for m in result.moves} == {("P", "ferry")}
+    assert moved(result)["P"] == ("W", 0)
+
+
+def test_more_returnees_than_occupied_are_planned_with_a_warning() -> None:
+    data = base(10)
+    host(data, "RU", "free")
+    route(data, "rail", "RU", seats=5)
+    workplace(data, "W", "RU", "cooking", slots=3, occupied=1)
+    for k in range(3):
+        returnee(data, f"P{k}", "W")
+    s = build(data)
+    result = plan(s, time_limit=5)
+    assert_valid(s, result)
+    assert set(moved(result)) == {"P0", "P1", "P2"}
+    assert result.warnings == (
+        "workplaces[0].occupied: 1 is less than the 3 returnees listed at 'W'; "
+        "planned with occupied = 1 as given",
+    )
+    shown = result.to_json()
+    assert shown["warnings"] == list(result.warnings)
+    assert "warnings" not in build_plan_json(example())
+
+
+def build_plan_json(data: dict[str, object]) -> dict[str, object]:
+    """The JSON of the plan of a scenario without warnings."""
+    return plan(build(data), time_limit=5).to_json()

@@ -40,8 +40,11 @@ def random_scenario(rng: Random, tiny: bool) -> dict[str, Any]:
     data["hosts"] = [{"id": h, "rotation": rng.choice(["paired", "free"])} for h in hosts]
     rich = rng.random() < 0.5  # routes mostly open, people mostly ready: many moves
     for r in range(rng.randint(1, 2 if tiny else 3)):
-        first = rng.choice([0, 0, 1] if rich else [0, 1, rng.randint(0, days)])
-        last = rng.choice([None, None, days - 1] if rich else [None, rng.randint(first, days + 1)])
+        first = rng.choice([0, 0, 1, -2] if rich else [0, 1, -3, rng.randint(0, days)])
+        # Some routes have no open day at all (last before first, or before the start).
+        last = rng.choice(
+            [None, None, days - 1] if rich else [None, rng.randint(first - 2, days + 1)]
+        )
         data["routes"].append(
             {
                 "id": f"r{r}",
@@ -52,7 +55,7 @@ def random_scenario(rng: Random, tiny: bool) -> dict[str, Any]:
                 "seats_out": rng.choice([1, 2] if rich else [0, 1, 1, 2]),
             }
         )
-    _people(rng, data, hosts, days, tiny, [0, 0, 1, days // 2] + ([] if rich else [days]))
+    _people(rng, data, hosts, days, tiny, [0, 0, 1, -4, days // 2] + ([] if rich else [days]))
     return data
 
 
@@ -72,6 +75,8 @@ def _people(
         )
     for i in range(rng.randint(1, 3 if tiny else 6)):
         room = [w for w in data["workplaces"] if w["occupied"] > _at(data, w["id"])]
+        if rng.random() < 0.1:  # now and then more returnees than `occupied`: a warning
+            room = data["workplaces"]
         if not room:
             break
         flag = rng.randint(0, 11)  # 5, 6, 7: one kind of ineligibility each
@@ -120,6 +125,18 @@ def test_every_plan_is_valid_and_explained(data: dict[str, Any]) -> None:
     held = {r.id for r in s.returnees if r.protection_hold}
     assert not held & {m.person for m in result.moves}
     _check_reasons(s, result)
+    crowded = {r.workplace for r in s.returnees}
+    crowded = {w.id for w in s.workplaces if w.id in crowded and _listed(s, w.id) > w.occupied}
+    assert len(result.warnings) == len(crowded)
+    assert all(f"listed at '{w}'" in " ".join(result.warnings) for w in crowded)
+    if crowded:
+        event("warning: more returnees than occupied")
+    if any(r.open_until is not None and r.open_until < r.open_from for r in s.routes):
+        event("a route with no open day")
+
+
+def _listed(s: Scenario, workplace: str) -> int:
+    return sum(1 for r in s.returnees if r.workplace == workplace)
 
 
 def _open_days(s: Scenario, host_id: str, paired: bool) -> set[int]:
@@ -131,7 +148,8 @@ def _open_days(s: Scenario, host_id: str, paired: bool) -> set[int]:
             seats = r.seats_home if direction == "home" else r.seats_out
             if r.host == host_id and seats > 0:
                 last = s.horizon_days - 1 if r.open_until is None else s.day(r.open_until)
-                found |= set(range(s.day(r.open_from), min(last, s.horizon_days - 1) + 1))
+                first = max(0, s.day(r.open_from))
+                found |= set(range(first, min(last, s.horizon_days - 1) + 1))
         return found
 
     return days("home") & days("out") if paired else days("home")

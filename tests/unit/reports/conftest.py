@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import subprocess
 from collections.abc import Callable
 from functools import cache
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from muster.reports import ReportFormat, write_report
 from tests.unit.reports.world import CATALOGUE, FULL, PLAIN, report_for
@@ -35,11 +35,9 @@ def xlsx_text(data: bytes) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    """The PDF's text as pdftotext extracts it, whitespace runs collapsed."""
-    result = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode("utf-8").split())
+    """The PDF's text as pypdf extracts it, whitespace runs collapsed."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 TEXT: dict[str, Callable[[bytes], str]] = {

@@ -31,5 +31,6 @@ def test_one_sheet_per_route_and_day_with_a_summary() -> None:
     summary = list(book["Summary"].iter_rows(values_only=True))
     assert summary[1] == ("bridge", "2021-08-03", 1, 1, "2021-08-03 bridge")
     rail = list(book["2021-08-04 rail"].iter_rows(values_only=True))
-    assert rail[1][1] == "'=cmd|' /C calc'!A0"
+    assert rail[1][1] == "=cmd|' /C calc'!A0"  # a string cell, exactly as written
+    assert book["2021-08-04 rail"].cell(2, 2).data_type == "s"
     assert all(cell.data_type != "f" for row in book["2021-08-04 rail"].iter_rows() for cell in row)

@@ -23,6 +23,7 @@ from tests.unit.reports.world import (
     FULL,
     HEALTH_NAME,
     MEDICAL_NOTE,
+    PHONE,
     SCRIPT,
     report_for,
 )
@@ -82,11 +83,14 @@ def test_a_merged_person_row_shows_labels_dates_notes_and_sources() -> None:
     assert (person["fit_to_travel"], person["wants_to_return"]) == ("no", "yes")
 
 
-def test_formula_injection_payloads_are_text_with_an_apostrophe() -> None:
+def test_formula_injection_payloads_are_string_cells_kept_as_written() -> None:
     sheet = book("plain")["stranded"]
     hostile = next(r for r in records(sheet) if r["name_native"] == SCRIPT)
-    assert hostile["family_name"] == "'" + FORMULA
-    assert hostile["given_name"] == "'@SUM(1+1)"
+    assert hostile["family_name"] == FORMULA
+    assert hostile["given_name"] == "@SUM(1+1)"
+    assert hostile["notes"] == PHONE  # no apostrophe shown in legitimate text
+    texts = {c.value: c.data_type for row in sheet.iter_rows() for c in row if c.value}
+    assert texts[FORMULA] == texts[PHONE] == texts["@SUM(1+1)"] == "s"
     for worksheet in book("plain").worksheets:
         for row in worksheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row)

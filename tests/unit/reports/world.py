@@ -35,6 +35,8 @@ HELD_NAME = "최은정"
 HELD_ID = "P0005"
 FORMULA = '=HYPERLINK("http://x")'
 SCRIPT = "<script>alert(1)</script>"
+PHONE = "+82 10 1234 5678"  # legitimate text that starts like a formula
+LONG_PASSPORT = "M12345678KOR2031"  # wider than its column: must not be split in a PDF
 
 PLAIN = User("clerk", "M1", frozenset({Permission.REVIEW}))
 FULL = User(
@@ -106,10 +108,10 @@ def persons() -> list[ConsolidatedPerson]:
                                              since=date(2021, 6, 20), fit_to_travel="yes",
                                              wants_to_return="yes", note=OTHER_NOTE))],
         "c3": [source("W031", 2, "r4", entry("stalled_business", SCRIPT, FORMULA, "@SUM(1+1)",
-                                             date(1979, 11, 30), sex="M"))],
+                                             date(1979, 11, 30), sex="M", note=PHONE))],
         "c4": [source("W031", 2, "r5", entry("contract_ended", HANJA_NAME, "Kim", "Yong Nam",
                                              date(1970, 5, 5), person_id="P0004",
-                                             passport_no="PT7654321"))],
+                                             passport_no=LONG_PASSPORT))],
         "c5": [source("W012", 1, "r6", entry("whereabouts_unknown", WELFARE_NAME, "Pak",
                                              "Min Su", date(1995, 8, 8), person_id="P0003"))],
         "c6": [source("W031", 2, "r7", entry("contract_ended", HELD_NAME, "Choe", "Un Jong",
