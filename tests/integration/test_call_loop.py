@@ -79,7 +79,7 @@ def _review(
 
 def _status(app: Muster, call_id: int, actor: str | None = None) -> dict[str, dict[str, object]]:
     with app.uow() as uow:
-        _call, rows = status(uow, resolve_user(uow, actor), call_id=call_id)
+        _call, rows = status(uow, resolve_user(uow, actor), call_id=call_id, now=app.clock())
     return {r.unit: r.as_json() for r in rows}
 
 
@@ -92,19 +92,21 @@ def test_whole_loop_submit_return_accept_forward(muster: Muster, clock: Clock) -
     clock.advance(hours=1)
     assert _submit(muster, call_id, "W1", LIST_W1.replace("fever", "fever; improving"), "w1") == 2
     assert _review(muster, call_id, "W1", "north") == "accepted"
+    with muster.uow() as uow, pytest.raises(DomainError, match="W2 has sent nothing"):
+        forward(uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C1", now=clock())
     with muster.uow() as uow:
-        assert (
-            forward(uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C1", now=clock())
-            == 1
-        )
+        north = resolve_user(uow, "north")
+        done = forward(uow, north, call_id=call_id, unit_code="C1", now=clock(), partial=True)
+    assert (done.entries, done.carried, done.outstanding) == (1, ["W1"], ["W2 has sent nothing"])
     rows = _status(muster, call_id)
     assert rows["W1"]["state"] == "forwarded"
     assert rows["C1"]["state"] == "submitted"
     assert rows["C1"]["entries"] == 1
-    assert rows["W2"]["timeliness"] == "missing"
+    assert rows["W2"]["timeliness"] == "pending"  # the workplace due time has not passed
     assert _review(muster, call_id, "C1", "mission") == "accepted"
     with muster.uow() as uow:
-        forward(uow, resolve_user(uow, "mission"), call_id=call_id, unit_code="M1", now=clock())
+        mission = resolve_user(uow, "mission")
+        forward(uow, mission, call_id=call_id, unit_code="M1", now=clock(), partial=True)
     assert _status(muster, call_id)["M1"]["state"] == "submitted"
 
 
@@ -197,7 +199,7 @@ def test_review_refused_for_a_user_without_the_permission(muster: Muster) -> Non
 def test_forward_needs_an_accepted_list(muster: Muster) -> None:
     call_id = _issue(muster)
     with muster.uow() as uow, pytest.raises(DomainError, match="no accepted list"):
-        forward(uow, OPERATOR, call_id=call_id, unit_code="C1", now=muster.clock())
+        forward(uow, OPERATOR, call_id=call_id, unit_code="C1", now=muster.clock(), partial=True)
 
 
 def test_same_bytes_after_a_return_go_back_for_review(muster: Muster) -> None:

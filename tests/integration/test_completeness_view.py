@@ -56,7 +56,8 @@ def _story(muster: Muster, clock: Clock) -> tuple[int, list[datetime]]:
     _review(muster, call_id, "W3", "south", "whose list is this?")  # stays returned
     then(hours=1)
     with muster.uow() as uow:  # W1 forwarded; C1 submitted, carrying W1's version 2
-        forward(uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C1", now=clock())
+        north = resolve_user(uow, "north")  # W2 awaits review: a partial forward
+        forward(uow, north, call_id=call_id, unit_code="C1", now=clock(), partial=True)
     then(hours=1)
     _review(muster, call_id, "C1", "mission")  # accepted; C2 and M1 stay missing
     then()

@@ -75,7 +75,8 @@ def _accept_up_to_mission(app: Muster, call_id: int, units: list[str]) -> None:
     for unit in units:
         _review(app, call_id, unit, "north")
     with app.uow() as uow:
-        forward(uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C1", now=app.clock())
+        north = resolve_user(uow, "north")
+        forward(uow, north, call_id=call_id, unit_code="C1", now=app.clock(), partial=True)
     _review(app, call_id, "C1", "mission")
 
 
@@ -148,10 +149,9 @@ def test_counts_rows_and_warnings_do_not_reveal_a_held_person(world: Muster) -> 
     assert _status(world, call_id, "officer")["W1"]["entries"] == 3
     _review(world, call_id, "W1", "north")
     with world.uow() as uow:
-        total = forward(
-            uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C1", now=world.clock()
-        )
-    assert total == 2
+        north = resolve_user(uow, "north")
+        done = forward(uow, north, call_id=call_id, unit_code="C1", now=world.clock(), partial=True)
+    assert done.entries == 2
     assert _status(world, call_id, "mission")["C1"]["entries"] == 2
     assert _status(world, call_id, "hq")["C1"]["entries"] == 3
 

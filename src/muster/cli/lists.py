@@ -18,7 +18,17 @@ from muster.domain.calls import parse_datetime, parse_due_options
 from muster.domain.completeness import summary
 from muster.services.actors import resolve_user
 from muster.services.calls import issue_call
-from muster.services.lists import diff_versions, forward, list_entries, review, status, submit_list
+from muster.services.lists import (
+    Standing,
+    diff_versions,
+    forward,
+    list_entries,
+    review,
+    standing,
+    status,
+    submit_list,
+    submit_nothing,
+)
 
 call_app = typer.Typer(help="Calls for lists.")
 submissions_app = typer.Typer(help="Read and compare submitted lists.")
@@ -61,9 +71,19 @@ def call_issue(
 def submit(
     call: CallOpt,
     unit: UnitOpt,
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False, readable=True)] = None,
+    nothing_to_report: Annotated[
+        bool,
+        typer.Option("--nothing-to-report", help="Nobody at the workplace is concerned."),
+    ] = False,
 ) -> None:
-    """Submit a list (CSV or XLSX); row-level errors on stderr (exit 1) or the accepted count."""
+    """Submit a list (CSV or XLSX) or an explicit nothing-to-report; row-level errors on stderr
+    (exit 1) or the received count and version."""
+    if nothing_to_report == (file is not None):
+        usage_error("give a list FILE or --nothing-to-report, not both")
+    if file is None:
+        _submit_nothing(call, unit)
+        return
     with handled():
         muster = open_muster()
         data = read_input_file(file, muster.settings.max_upload_bytes)
@@ -88,10 +108,19 @@ def submit(
         if outcome.duplicate:
             print(
                 f"same file as version {outcome.version}: no new version "
-                f"({outcome.entries} entries)"
+                f"({outcome.entries} entries, {outcome.state})"
             )
         else:
-            print(f"accepted {outcome.entries} entries as version {outcome.version}")
+            print(
+                f"received {outcome.entries} entries as version {outcome.version}, awaiting review"
+            )
+
+
+def _submit_nothing(call: int, unit: str) -> None:
+    """Report that nobody at the workplace is concerned."""
+    with acting() as (muster, uow, actor):
+        outcome = submit_nothing(uow, actor, call_id=call, unit_code=unit, now=muster.clock())
+    print(f"received 'nothing to report' as version {outcome.version}, awaiting review")
 
 
 @app.command("review")
@@ -120,17 +149,26 @@ def review_command(
 
 
 @app.command("forward")
-def forward_command(call: CallOpt, unit: UnitOpt) -> None:
-    """Forward a unit's accepted lists to its parent."""
+def forward_command(
+    call: CallOpt,
+    unit: UnitOpt,
+    partial: Annotated[
+        bool,
+        typer.Option("--partial", help="Forward what is accepted although some lists are not."),
+    ] = False,
+) -> None:
+    """Forward everything a unit has accepted to its parent (again whenever more is accepted)."""
     with acting() as (muster, uow, actor):
-        total = forward(
-            uow,
-            actor,
-            call_id=call,
-            unit_code=unit,
-            now=muster.clock(),
+        done = forward(
+            uow, actor, call_id=call, unit_code=unit, now=muster.clock(), partial=partial
         )
-    print(f"{unit}: forwarded {total} entries")
+    new = f" (new: {', '.join(done.new)})" if done.new else ""
+    print(
+        f"{unit}: forwarded version {done.version} with {done.entries} entries from "
+        f"{', '.join(done.carried)}{new}"
+    )
+    if done.outstanding:
+        print(f"{unit}: still outstanding: {'; '.join(done.outstanding)}")
 
 
 @app.command("status")
@@ -147,7 +185,11 @@ def status_command(
         when: datetime | None = parse_datetime(at) if at else None
         with muster.uow() as uow:
             the_call, rows = status(
-                uow, resolve_user(uow, options().acting_as), call_id=call, at=when
+                uow,
+                resolve_user(uow, options().acting_as),
+                call_id=call,
+                at=when,
+                now=muster.clock(),
             )
         if fmt == "json":
             print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
@@ -166,6 +208,7 @@ def submissions_show(
 ) -> None:
     """Show a version of a unit's list (default the latest), as you may see it."""
     with acting() as (muster, uow, actor):
+        where = standing(uow, actor, call_id=call, unit_code=unit)
         shown, entries = list_entries(
             uow,
             actor,
@@ -174,7 +217,21 @@ def submissions_show(
             unit_code=unit,
             version=version,
         )
+    if fmt != "json":
+        print(_standing_line(unit, where))
     print_entries(shown, entries, fmt)
+
+
+def _standing_line(unit: str, where: Standing) -> str:
+    """One line on where a list stands: state, return reason, correction."""
+    line = f"{unit}: {where.state}, {where.versions} version(s)"
+    if where.accepted_version:
+        line += f"; version {where.accepted_version} accepted"
+    if where.correction_of:
+        line += f"; the latest version corrects version {where.correction_of} after acceptance"
+    if where.return_reason:
+        line += f"; returned: {where.return_reason}"
+    return line
 
 
 @submissions_app.command("diff")

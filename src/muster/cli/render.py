@@ -22,8 +22,9 @@ STATUS_COLUMNS = (
     "submitted_at",
     "timeliness",
     "entries",
+    "reason",
 )
-STYLE = {"on_time": "green", "late": "yellow", "missing": "red"}
+STYLE = {"pending": "dim", "on_time": "green", "late": "yellow", "missing": "red"}
 
 
 def print_status_table(call: Call, rows: list[UnitStatus], counts: dict[str, int]) -> None:
@@ -32,7 +33,7 @@ def print_status_table(call: Call, rows: list[UnitStatus], counts: dict[str, int
         title=f"Call {call.id}: {call.title}",
         caption=(
             f"{counts['expected']} expected: {counts['on_time']} on time, "
-            f"{counts['late']} late, {counts['missing']} missing"
+            f"{counts['late']} late, {counts['missing']} missing, {counts['pending']} pending"
         ),
     )
     for column in STATUS_COLUMNS:
@@ -49,7 +50,17 @@ def print_status_table(call: Call, rows: list[UnitStatus], counts: dict[str, int
 def status_csv(rows: list[UnitStatus]) -> bytes:
     """The status rows as CSV (formula-safe)."""
     body = [
-        [r.unit, r.name, r.kind, r.parent, r.state, r.submitted_at, r.timeliness.value, r.entries]
+        [
+            r.unit,
+            r.name,
+            r.kind,
+            r.parent,
+            r.state,
+            r.submitted_at,
+            r.timeliness.value,
+            r.entries,
+            r.reason,
+        ]
         for r in rows
     ]
     return write_csv(list(STATUS_COLUMNS), body)

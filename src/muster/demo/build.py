@@ -21,7 +21,7 @@ from muster.domain.users import OPERATOR
 from muster.intake import read_people, read_units
 from muster.services.actors import resolve_user
 from muster.services.calls import issue_call
-from muster.services.lists import forward, review, submit_list
+from muster.services.lists import forward, review, submit_list, submit_nothing
 from muster.services.registry import add_user, import_people, import_units, set_hold
 
 PEOPLE_PER_IMPORT = 500  # one import (one transaction) per chunk, so progress can move
@@ -141,6 +141,8 @@ def play_step(muster: Muster, call_id: int, step: Step) -> None:
         actor = resolve_user(uow, step.actor)
         if step.action == "hold":
             set_hold(uow, actor, step.unit, True, step.reason, now)
+        elif step.action == "submit" and not step.rows:
+            submit_nothing(uow, actor, call_id=call_id, unit_code=step.unit, now=now)
         elif step.action == "submit":
             submit_list(
                 uow, actor, muster.archive, call_id=call_id, unit_code=step.unit,
@@ -151,6 +153,6 @@ def play_step(muster: Muster, call_id: int, step: Step) -> None:
             review(uow, actor, call_id=call_id, unit_code=step.unit,
                    accept=step.action == "accept", reason=step.reason, now=now)  # fmt: skip
         elif step.action == "forward":
-            forward(uow, actor, call_id=call_id, unit_code=step.unit, now=now)
+            forward(uow, actor, call_id=call_id, unit_code=step.unit, now=now, partial=True)
         else:
             raise ValueError(f"unknown demo step {step.action!r}")

@@ -18,6 +18,7 @@ DUE_LEVELS: tuple[UnitKind, ...] = (UnitKind.WORKPLACE, UnitKind.CONSULATE, Unit
 class Timeliness(StrEnum):
     """Whether a unit reported by its level's due time."""
 
+    PENDING = "pending"  # nothing yet, and the due time has not passed
     ON_TIME = "on_time"
     LATE = "late"
     MISSING = "missing"
@@ -101,10 +102,17 @@ def check_call(call: Call, tree: UnitTree, catalogue: Catalogue) -> None:
 
 
 _ON_TIME, _LATE, _MISSING = Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING
+_PENDING = Timeliness.PENDING
 
 
-def timeliness(first_submitted_at: datetime | None, due: datetime) -> Timeliness:
-    """On time when submitted at or before the due time; one second later is late."""
+def timeliness(
+    first_submitted_at: datetime | None, due: datetime, now: datetime | None = None
+) -> Timeliness:
+    """On time when submitted at or before the due time; one second later is late.
+
+    Nothing submitted is `pending` while the due time has not passed at `now`, and
+    `missing` after it (or when no moment is given).
+    """
     if first_submitted_at is None:
-        return _MISSING
+        return _PENDING if now is not None and now <= due else _MISSING
     return _ON_TIME if first_submitted_at <= due else _LATE

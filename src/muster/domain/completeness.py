@@ -31,6 +31,7 @@ class UnitStatus:
     submitted_at: datetime | None
     timeliness: Timeliness
     entries: int
+    reason: str | None = None  # why the list was returned, while it is returned
 
     def as_json(self) -> dict[str, object]:
         """The SPEC §7 JSON shape (plus name and parent for people reading it)."""
@@ -43,6 +44,7 @@ class UnitStatus:
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
             "timeliness": self.timeliness.value,
             "entries": self.entries,
+            "reason": self.reason,
         }
 
 
@@ -64,13 +66,17 @@ def completeness(
     give the same rows without loading every version and event (`services.lists.status`).
     """
     summaries = {code: s.summary(at) for code, s in submissions.items()}
-    return unit_statuses(call, tree, summaries, viewer)
+    return unit_statuses(call, tree, summaries, viewer, at)
 
 
 def unit_statuses(
-    call: Call, tree: UnitTree, summaries: Mapping[str, SubmissionSummary], viewer: User
+    call: Call,
+    tree: UnitTree,
+    summaries: Mapping[str, SubmissionSummary],
+    viewer: User,
+    now: datetime | None = None,
 ) -> list[UnitStatus]:
-    """Status of every expected unit the viewer may see, from per-unit submission summaries.
+    """Status of every expected unit the viewer may see at `now`, from submission summaries.
 
     A unit without a summary has submitted nothing. This loop runs over every unit of the
     scope (10,000 in the SPEC §8 target), so it reads plain values and looks enums up once.
@@ -93,8 +99,9 @@ def unit_statuses(
                 parent=unit.parent_code,
                 state=states[summary.state],
                 submitted_at=first,
-                timeliness=timeliness(first, call.due_for(unit.kind)),
+                timeliness=timeliness(first, call.due_for(unit.kind), now),
                 entries=summary.entries,
+                reason=summary.reason,
             )
         )
     return rows

@@ -16,6 +16,7 @@ from muster.domain.access import REDACTED, entry_as_seen, sees_held, visible_sec
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue, Mark, Section
 from muster.domain.completeness import UnitStatus
+from muster.domain.people import Person
 from muster.domain.submissions import IDENTITY_FIELDS, Entry
 from muster.domain.units import UnitTree
 from muster.domain.users import Permission, User
@@ -45,22 +46,31 @@ class ConsolidatedPerson:
     fit_to_travel: str
     wants_to_return: str
     held: bool = False
+    registry: Person | None = None  # the registry's record, when a source linked one
 
     @property
     def entry(self) -> Entry:
-        """The most recent source entry, its empty identity fields filled from older sources."""
-        newest = self.sources[-1].entry
+        """Who the person is: the registry's identity when known, else the fullest source.
+
+        Never depends on upload order (a report from the same lists is the same report):
+        the fullest source wins, ties go to the smallest record id, and its empty identity
+        fields are filled from the other sources in the same order.
+        """
+        ranked = sorted(self.sources, key=_fullness)
+        base = ranked[0].entry
         filled: dict[str, Any] = {
-            name: next((v for s in reversed(self.sources) if (v := getattr(s.entry, name))), None)
+            name: next((v for s in ranked if (v := getattr(s.entry, name))), None)
             for name in IDENTITY_FIELDS
-            if getattr(newest, name) is None
+            if getattr(base, name) is None
         }
-        return replace(newest, **filled) if filled else newest
+        if self.registry is not None:
+            filled.update(_registry_identity(self.registry))
+        return replace(base, **filled) if filled else base
 
     @property
     def person_id(self) -> str | None:
-        """The registry id, from any source that linked one."""
-        return next((s.entry.person_id for s in self.sources if s.entry.person_id), None)
+        """The registry id, from any source that linked one (the smallest, if several)."""
+        return min((s.entry.person_id for s in self.sources if s.entry.person_id), default=None)
 
     @property
     def notes(self) -> list[str]:
@@ -69,35 +79,56 @@ class ConsolidatedPerson:
 
 
 def merge_cluster(
-    cluster_id: str, sources: Iterable[SourceEntry], catalogue: Catalogue
+    cluster_id: str,
+    sources: Iterable[SourceEntry],
+    catalogue: Catalogue,
+    registry: Mapping[str, tuple[Person, str | None]] | None = None,
 ) -> ConsolidatedPerson:
     """Merge one person's entries: medical sections outrank others, consent needs every 'yes'.
 
-    A person is held when any of their entries names, or may name, a held person: the whole
-    person then goes to the protection section.
+    Nothing depends on the order lists arrived in: the category is the most urgent one
+    (a medical section first, then the lowest priority number); the workplace is the
+    registry's (when a source names a registered person) or the fullest source's. A person
+    is held when any entry names, or may name, a held person: the whole person then goes to
+    the protection section.
     """
     ordered = tuple(sorted(sources, key=lambda s: (s.submitted_at, s.record_id)))
-    category = min(
-        (s.entry.category for s in ordered),
-        key=lambda c: (catalogue.section_of(c).mark is not Mark.MEDICAL, _recency(c, ordered)),
-    )
+    category = min((s.entry.category for s in ordered), key=lambda c: _urgency(c, catalogue))
     is_held = any(s.held for s in ordered)
     section = catalogue.protection_section if is_held else catalogue.section_of(category)
+    ids = sorted(s.entry.person_id for s in ordered if s.entry.person_id)
+    person, deployed = (registry or {}).get(ids[0], (None, None)) if ids else (None, None)
     return ConsolidatedPerson(
         cluster_id=cluster_id,
         sources=ordered,
         category=category,
         section=section.code,
-        workplace=ordered[-1].unit_code,
+        workplace=deployed or min(ordered, key=_fullness).unit_code,
         fit_to_travel=_agree([s.entry.fit_to_travel for s in ordered]),
         wants_to_return=_agree([s.entry.wants_to_return for s in ordered]),
         held=is_held,
+        registry=person,
     )
 
 
-def _recency(category: str, ordered: tuple[SourceEntry, ...]) -> int:
-    """Negative index of the latest source reporting this category (more recent sorts first)."""
-    return -max(i for i, s in enumerate(ordered) if s.entry.category == category)
+def _urgency(category: str, catalogue: Catalogue) -> tuple[bool, int, str]:
+    """Sort key of categories: medical sections first, then priority (never planned last)."""
+    found = catalogue.category(category)
+    medical = catalogue.section_of(category).mark is Mark.MEDICAL
+    return (not medical, found.priority if found.priority is not None else 1_000, category)
+
+
+def _fullness(source: SourceEntry) -> tuple[int, str]:
+    """Sort key of sources: more identity fields first, then the record id."""
+    known = sum(1 for name in IDENTITY_FIELDS if getattr(source.entry, name) is not None)
+    return (-known, source.record_id)
+
+
+def _registry_identity(person: Person) -> dict[str, Any]:
+    """The identity fields of a registry record, as entry fields."""
+    values = {name: getattr(person, name) for name in IDENTITY_FIELDS}
+    values["sex"] = person.sex.value if person.sex else None
+    return values
 
 
 def _agree(values: list[str]) -> str:
@@ -188,7 +219,12 @@ def person_as_seen(
         return person  # nothing withheld
     if not kept:
         return None
-    return merge_cluster(person.cluster_id, kept, catalogue)
+    registry = (
+        {person.registry.person_id: (person.registry, person.workplace)}
+        if person.registry
+        else None
+    )
+    return merge_cluster(person.cluster_id, kept, catalogue, registry)
 
 
 def _without_redacted(entry: Entry) -> Entry:

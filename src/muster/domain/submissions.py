@@ -95,6 +95,11 @@ class Version:
     entry_count: int
     content_sha256: str | None = None
 
+    @property
+    def is_nothing_to_report(self) -> bool:
+        """A workplace's explicit "nothing to report": no file, no entries."""
+        return self.content_sha256 is None and self.entry_count == 0
+
 
 @dataclass(frozen=True)
 class SubmissionSummary:
@@ -107,6 +112,7 @@ class SubmissionSummary:
     state: SubmissionState | None  # the state of the last event; None: no event (yet)
     first_submitted_at: datetime | None  # the first `submitted` event; timeliness is judged on it
     entries: int  # entries in the newest version (0 without a version)
+    reason: str | None = None  # why the list was returned, while it is returned
 
 
 NOTHING_SUBMITTED = SubmissionSummary(None, None, 0)
@@ -154,20 +160,43 @@ class Submission:
         """State, first submission time and latest entry count, as they stood at `at`."""
         submission = self.as_of(at)
         latest = submission.latest_version
+        returned = submission.state is S.RETURNED
         return SubmissionSummary(
             submission.state,
             submission.first_submitted_at,
             latest.entry_count if latest else 0,
+            submission.events[-1].reason if returned else None,
         )
 
     def accepted_version(self) -> int | None:
-        """The version number most recently accepted (and not since superseded by a return)."""
+        """The version number most recently accepted.
+
+        A correction sent after acceptance (or forwarding) goes back through review; until
+        it is accepted, the parent keeps the version it accepted (SPEC §3, submission).
+        """
         for event in reversed(self.events):
             if event.state in (S.ACCEPTED, S.FORWARDED):
                 return event.version
-            if event.state in (S.RETURNED, S.SUBMITTED):
-                return None
         return None
+
+    @property
+    def correction_of(self) -> int | None:
+        """The accepted version that the version awaiting review (or returned) corrects."""
+        accepted = self.accepted_version()
+        latest = self.latest_version
+        if self.state in (S.SUBMITTED, S.RETURNED) and accepted and latest:
+            return accepted if latest.number > accepted else None
+        return None
+
+    @property
+    def awaits_forwarding(self) -> bool:
+        """Accepted by the parent and not yet passed on by it."""
+        return self.state is S.ACCEPTED
+
+    @property
+    def return_reason(self) -> str | None:
+        """Why the list was returned, while it is returned."""
+        return self.events[-1].reason if self.state is S.RETURNED else None
 
     def transition(
         self,

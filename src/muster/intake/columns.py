@@ -33,15 +33,21 @@ class Checked:
 
     frame: pl.DataFrame
     present: frozenset[str]
+    skipped: int = 0  # rows left out because every column of `skip_when_blank` was empty
 
 
 def check_table(
-    table: Table, columns: Sequence[Column], limits: Limits, problems: Problems
+    table: Table,
+    columns: Sequence[Column],
+    limits: Limits,
+    problems: Problems,
+    skip_when_blank: Sequence[str] = (),
 ) -> Checked:
     """Match the header, then check every cell; problems go to `problems`, nothing raises.
 
     Work is done column-wise in a few passes over the frame; per-cell Python runs only for
-    cells that are wrong.
+    cells that are wrong. Rows whose `skip_when_blank` columns are all empty are left out
+    and counted (a pre-filled roster row the user did not touch).
     """
     problems.add(table.errors)
     mapping = _match_header(table, columns, problems)
@@ -53,6 +59,12 @@ def check_table(
     frame = frame.with_columns(_clean(RAW + n, table.normalised) for n in names)
     frame = frame.with_columns(_undo_guard(frame, names))
     frame = frame.filter(~pl.all_horizontal(pl.col(RAW + n) == "" for n in names))
+    skipped = 0
+    if skip_when_blank:
+        untouched = pl.all_horizontal(pl.col(RAW + n) == "" for n in skip_when_blank)
+        before = frame.height
+        frame = frame.filter(~untouched)
+        skipped = before - frame.height
     frame = frame.with_columns(_typed(c, table.date_system).alias(c.name) for c in columns)
     too_long = _too_long(frame, names, limits)
     checks = [
@@ -61,7 +73,8 @@ def check_table(
         if column.name in mapping
     ]
     _report(frame, frame.select(*checks), columns, problems)
-    return Checked(frame.select(ROW, *names, *[RAW + n for n in names]), frozenset(mapping))
+    kept = frame.select(ROW, *names, *[RAW + n for n in names])
+    return Checked(kept, frozenset(mapping), skipped)
 
 
 def _report(

@@ -24,9 +24,12 @@ _KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
 class ParsedList:
     """An accepted list: `frame` has the SPEC §5 list columns, typed, plus `row`."""
 
-    def __init__(self, frame: pl.DataFrame, warnings: Sequence[RowWarning] = ()) -> None:
+    def __init__(
+        self, frame: pl.DataFrame, warnings: Sequence[RowWarning] = (), skipped: int = 0
+    ) -> None:
         self.frame = frame
         self.warnings: list[RowWarning] = list(warnings)
+        self.skipped = skipped  # untouched roster rows of a pre-filled template, left out
 
     def records(self) -> list[ListRecord]:
         """One ListRecord per entry, in file order (builds Python objects: small lists only)."""

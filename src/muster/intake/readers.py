@@ -106,12 +106,13 @@ def read_list(
     with _guarded():
         kind, table = load_table(data, filename, limits)
         problems = Problems(limits)
-        checked = check_table(table, list_columns(tuple(categories)), limits, problems)
+        columns = list_columns(tuple(categories))
+        checked = check_table(table, columns, limits, problems, REPORTING_COLUMNS)
         frame = list_identity_check(checked.frame, problems)
         problems.raise_if_any()
         frame = list_frame(frame)
         warnings = _extension_warning(filename, kind) + duplicate_warnings(frame, limits)
-        return ParsedList(frame, warnings)
+        return ParsedList(frame, warnings + _skipped_warning(checked.skipped), checked.skipped)
 
 
 def _read(
@@ -127,6 +128,19 @@ def _read(
 
 def _records(frame: pl.DataFrame, record: Callable[..., R]) -> list[R]:
     return [record(**row) for row in frame.iter_rows(named=True)]
+
+
+# What an entry reports (the rest says who it is about): a roster row of the pre-filled
+# template with all of these empty was left untouched, and is skipped rather than refused.
+REPORTING_COLUMNS = ("category", "since", "fit_to_travel", "wants_to_return", "note")
+
+
+def _skipped_warning(skipped: int) -> list[RowWarning]:
+    """Say how many untouched roster rows were skipped."""
+    if not skipped:
+        return []
+    rows = "row" if skipped == 1 else "rows"
+    return [RowWarning(0, "category", "", f"{skipped} roster {rows} without a category skipped")]
 
 
 def _extension_warning(filename: str, kind: Format) -> list[RowWarning]:

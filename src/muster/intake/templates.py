@@ -39,8 +39,11 @@ _HELP: dict[str, tuple[str, str, str]] = {  # column -> (required, English, Kore
     "passport_no": ("", "Passport number", "여권 번호"),
     "category": (
         "yes",
-        "What the entry reports: one of the categories listed below",
-        "보고 구분: 아래 목록의 구분 코드 중 하나",
+        "What the entry reports: one of the categories listed below. A roster row left "
+        "without a category (and nothing else reported) is skipped: nothing is reported for "
+        "that person. If nobody is concerned, send 'nothing to report' instead of a list",
+        "보고 구분: 아래 목록의 구분 코드 중 하나. 구분을 비워 둔 명단 행은 보고하지 않은 것으로 "
+        "보고 건너뜁니다. 해당자가 없으면 명단 대신 '보고할 사항 없음'을 제출하십시오",
     ),
     "since": ("", "Since when, YYYY-MM-DD", "발생일(언제부터), YYYY-MM-DD 형식"),
     "fit_to_travel": (

@@ -21,6 +21,7 @@ from muster.domain.consolidation import (
     merge_cluster,
 )
 from muster.domain.errors import DomainError, NotFound
+from muster.domain.people import Person
 from muster.domain.submissions import Entry
 from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
@@ -128,7 +129,10 @@ def consolidate(
         )
     sources = accepted_sources(uow, call, tree, unit_code)
     clusters, pairs, model = _cluster(uow, call_id, sources, linker)
-    persons = [merge_cluster(cid, members, catalogue) for cid, members in clusters.items()]
+    registry = _registry_of(uow, sources)
+    persons = [
+        merge_cluster(cid, members, catalogue, registry) for cid, members in clusters.items()
+    ]
     row = ConsolidationRow(
         call_id=call_id,
         unit_code=unit_code,
@@ -150,6 +154,17 @@ def consolidate(
     )
     uow.commit()
     return Consolidation(consolidation_id, call, unit_code, persons, pairs, len(sources))
+
+
+def _registry_of(
+    uow: UnitOfWork, sources: Sequence[SourceEntry]
+) -> dict[str, tuple[Person, str | None]]:
+    """The registry record and workplace of every person a source names by id."""
+    ids = {s.entry.person_id for s in sources if s.entry.person_id}
+    workplaces: dict[str, str] = {}
+    for pid, workplace in sorted(uow.people.workplaces_of_many(ids)):
+        workplaces.setdefault(pid, workplace)
+    return {p.person_id: (p, workplaces.get(p.person_id)) for p in uow.people.get_many(ids)}
 
 
 def _cluster(
@@ -178,7 +193,7 @@ def consolidated_report(
     call = consolidation.call
     assert call.id is not None
     require_scope(actor, tree, consolidation.unit_code)
-    _call, statuses = status(uow, actor, call_id=call.id)
+    _call, statuses = status(uow, actor, call_id=call.id, now=now)
     rows = [r for r in statuses if tree.is_within(r.unit, consolidation.unit_code)]
     report = build_report(
         call, consolidation.unit_code, tree, consolidation.persons, catalogue, actor, rows, now

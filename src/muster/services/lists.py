@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 import polars as pl
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -31,7 +31,7 @@ from muster.domain.submissions import (
 )
 from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
-from muster.intake import IntakeRejected, Limits, ParsedList, RowWarning, read_list
+from muster.intake import IntakeRejected, Limits, ParsedList, RowError, RowWarning, read_list
 from muster.intake.archive import FileArchive
 from muster.services.protection import hidden_counts, hidden_rows, record_for_version
 from muster.services.receipts import Receipt, digest, receive
@@ -92,21 +92,66 @@ def submit_list(
     call, tree = _call_for(uow, actor, call_id)
     require(actor, Permission.SUBMIT, tree, unit_code)
     _expected_unit(call, tree, unit_code)
-    if tree.get(unit_code).kind is not UnitKind.WORKPLACE:
-        raise DomainError(
-            f"{unit_code!r} is not a workplace: a consulate or mission passes its children's "
-            "lists on by forwarding them"
-        )
+    _require_workplace_list(tree, unit_code)
     received = ReceivedFile(
         None, digest(data), len(data), filename, "list", now, actor.name, call_id, unit_code
     )
     receipt = receive(uow, archive, received, data, now)
     try:
         parsed = read_list(data, filename, call.categories, limits)
+        if len(parsed) == 0:
+            raise IntakeRejected([_EMPTY_LIST])
     except IntakeRejected as rejected:
         _keep_rejected(uow, actor, receipt, rejected, now)
         raise
     return _store_with_retry(uow, actor, tree, call_id, unit_code, receipt, parsed, now)
+
+
+_EMPTY_LIST = RowError(
+    0,
+    "",
+    "no entries",
+    "at least one entry with a category; if nobody is concerned, send 'nothing to report'",
+)
+
+
+def submit_nothing(
+    uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: datetime
+) -> SubmitOutcome:
+    """Report explicitly that nobody at the workplace is concerned: a version with no entries.
+
+    It counts as a submission (on time or late like any other) and goes through review.
+    """
+    call, tree = _call_for(uow, actor, call_id)
+    require(actor, Permission.SUBMIT, tree, unit_code)
+    _expected_unit(call, tree, unit_code)
+    _require_workplace_list(tree, unit_code)
+    submission = uow.submissions.load(call_id, unit_code)
+    latest = submission.latest_version
+    if latest is not None and latest.is_nothing_to_report and submission.state in (
+        SubmissionState.SUBMITTED, SubmissionState.ACCEPTED, SubmissionState.FORWARDED,
+    ):  # fmt: skip
+        raise DomainError(f"{unit_code!r} has already reported nothing for call {call_id}")
+    event = submission.transition(Action.SUBMIT, actor.name, now)
+    version = Version(event.version or 1, now, actor.name, 0)
+    uow.submissions.add_version(call_id, unit_code, version)
+    uow.submissions.add_event(call_id, unit_code, event)
+    uow.audit.record(
+        actor.name, "submit_nothing_to_report", "submission", f"{call_id}/{unit_code}",
+        {"state": submission.state.value if submission.state else None},
+        {"state": event.state.value, "version": version.number, "entries": 0},
+    )  # fmt: skip
+    uow.commit()
+    return SubmitOutcome(version.number, 0)
+
+
+def _require_workplace_list(tree: UnitTree, unit_code: str) -> None:
+    """Lists are written by workplaces; offices above pass them on by forwarding."""
+    if tree.get(unit_code).kind is not UnitKind.WORKPLACE:
+        raise DomainError(
+            f"{unit_code!r} is not a workplace: a consulate or mission passes its children's "
+            "lists on by forwarding them"
+        )
 
 
 def _store_with_retry(
@@ -282,9 +327,32 @@ def review(
     return event.state.value
 
 
-def forward(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: datetime) -> int:
-    """Pass a unit's accepted child lists up to its parent as a new version; returns entries
-    as the actor may count them."""
+@dataclass(frozen=True)
+class ForwardOutcome:
+    """What a forward passed on (entries as the actor may count them) and what it left."""
+
+    version: int
+    entries: int
+    carried: list[str]
+    new: list[str]
+    outstanding: list[str]
+
+
+def forward(
+    uow: UnitOfWork,
+    actor: User,
+    *,
+    call_id: int,
+    unit_code: str,
+    now: datetime,
+    partial: bool = False,
+) -> ForwardOutcome:
+    """Pass everything the unit has accepted up to its parent, as a new version.
+
+    A relay: lists accepted later are forwarded later, again and again (each version carries
+    every child's accepted version). With children unreviewed, returned or silent it is
+    refused, naming them, unless `partial`.
+    """
     call, tree = _call_for(uow, actor, call_id)
     require(actor, Permission.REVIEW, tree, unit_code)
     _expected_unit(call, tree, unit_code)
@@ -292,20 +360,25 @@ def forward(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: 
         raise DomainError(
             f"{unit_code!r} is a workplace: its accepted list goes up when its parent forwards"
         )
-    children = [c.code for c in tree.children(unit_code)]
+    expected = set(expected_units(call, tree))
+    children = [c.code for c in tree.children(unit_code) if c.code in expected]
     loaded = uow.submissions.load_all(call_id, children)
-    accepted = {c: s for c, s in loaded.items() if s.accepted_version() is not None}
-    if not accepted:
-        raise DomainError(f"{unit_code!r} has no accepted list to forward for call {call_id}")
-    carries: list[int] = []
-    total = 0
-    for code, child in accepted.items():
-        number = child.accepted_version()
-        assert number is not None
-        carries.append(uow.submissions.version_id(call_id, code, number) or 0)
-        total += child.versions[number - 1].entry_count
-        uow.submissions.add_event(call_id, code, child.transition(Action.FORWARD, actor.name, now))
+    outstanding = _outstanding(children, loaded)
+    if outstanding and not partial:
+        raise DomainError(
+            f"{unit_code!r} cannot forward everything yet: " + "; ".join(outstanding)
+            + ". Forward partially to pass on what is accepted now"
+        )  # fmt: skip
     own = uow.submissions.load(call_id, unit_code)
+    carried, new, carries = _carried(uow, call_id, loaded)
+    if _nothing_new(uow, own, new, carries):
+        raise DomainError(f"{unit_code!r}: nothing was accepted since its last forward")
+    for code in new:
+        event = loaded[code].transition(Action.FORWARD, actor.name, now)
+        uow.submissions.add_event(call_id, code, event)
+    total = sum(
+        loaded[c].versions[(loaded[c].accepted_version() or 1) - 1].entry_count for c in carried
+    )
     event = own.transition(Action.SUBMIT, actor.name, now)
     version = Version(event.version or 1, now, actor.name, total)
     uow.submissions.add_version(call_id, unit_code, version, carries=carries)
@@ -313,15 +386,70 @@ def forward(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str, now: 
     uow.audit.record(
         actor.name, "forward", "submission", f"{call_id}/{unit_code}",
         {"state": own.state.value if own.state else None},
-        {"state": event.state.value, "carries": sorted(accepted), "entries": total},
+        {"state": event.state.value, "carries": carried, "new": new, "entries": total,
+         "outstanding": outstanding, "partial": bool(outstanding)},
     )  # fmt: skip
     uow.commit()
     hidden = sum(hidden_counts(uow, actor, carries).values())
-    return visible_count(total, hidden, actor)
+    entries = visible_count(total, hidden, actor)
+    return ForwardOutcome(version.number, entries, carried, new, outstanding)
+
+
+def _nothing_new(uow: UnitOfWork, own: Submission, new: list[str], carries: list[int]) -> bool:
+    """True when a forward would repeat the last one (unless that one was returned)."""
+    if new or own.state is SubmissionState.RETURNED or not own.versions:
+        return False
+    previous = uow.submissions.carries_of_latest(own.call_id, own.unit_code)
+    return set(carries) == set(previous)
+
+
+def _outstanding(children: list[str], loaded: dict[str, Submission]) -> list[str]:
+    """Children whose list is not (or not in its latest version) accepted, and why."""
+    found: list[str] = []
+    for code in children:
+        submission = loaded.get(code)
+        state = submission.state if submission else None
+        if state is None or state is SubmissionState.DRAFT:
+            found.append(f"{code} has sent nothing")
+        elif state is SubmissionState.SUBMITTED:
+            corrects = submission.correction_of if submission else None
+            extra = f" (a correction of version {corrects})" if corrects else ""
+            found.append(f"{code} awaits review{extra}")
+        elif state is SubmissionState.RETURNED:
+            found.append(f"{code} was returned and awaits its correction")
+    return found
+
+
+def _accepted_count(submission: Submission) -> int:
+    """Entries of a submission's accepted version."""
+    number = submission.accepted_version()
+    return submission.versions[number - 1].entry_count if number else 0
+
+
+def _carried(
+    uow: UnitOfWork, call_id: int, loaded: dict[str, Submission]
+) -> tuple[list[str], list[str], list[int]]:
+    """Children with an accepted version, those accepted since the last forward, and the
+    version ids to carry."""
+    carried = sorted(c for c, s in loaded.items() if s.accepted_version() is not None)
+    if not carried:
+        raise DomainError("there is no accepted list to forward yet")
+    new = [c for c in carried if loaded[c].awaits_forwarding]
+    carries = []
+    for code in carried:
+        number = loaded[code].accepted_version()
+        assert number is not None
+        carries.append(uow.submissions.version_id(call_id, code, number) or 0)
+    return carried, new, carries
 
 
 def status(
-    uow: UnitOfWork, actor: User, *, call_id: int, at: datetime | None = None
+    uow: UnitOfWork,
+    actor: User,
+    *,
+    call_id: int,
+    at: datetime | None = None,
+    now: datetime | None = None,
 ) -> tuple[Call, list[UnitStatus]]:
     """Completeness and timeliness of every expected unit in the actor's subtree, now or at `at`.
 
@@ -338,7 +466,8 @@ def status(
             if hidden.get(vid) and code in summaries:
                 before = summaries[code]
                 summaries[code] = replace(before, entries=before.entries - hidden[vid])
-    return call, unit_statuses(call, tree, summaries, actor)
+    moment = at or now or datetime.now(UTC)  # units not yet due are pending, not missing
+    return call, unit_statuses(call, tree, summaries, actor, moment)
 
 
 def list_entries(
@@ -406,3 +535,28 @@ def diff_versions(
     what = f"{call_id}/{unit_code}/{from_number}..{target.number}"
     _audit_read(uow, actor, "read_diff", what, len(changes))
     return from_number, target.number, changes
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a unit's list stands: its state, why it was returned, what a correction corrects."""
+
+    state: str
+    versions: int
+    accepted_version: int | None
+    correction_of: int | None
+    return_reason: str | None
+
+
+def standing(uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str) -> Standing:
+    """The state of a unit's list as its writer and its reviewers see it."""
+    _call, tree = _call_for(uow, actor, call_id)
+    require_scope(actor, tree, unit_code)
+    submission = uow.submissions.load(call_id, unit_code)
+    return Standing(
+        state=submission.state.value if submission.state else "not submitted",
+        versions=len(submission.versions),
+        accepted_version=submission.accepted_version(),
+        correction_of=submission.correction_of,
+        return_reason=submission.return_reason,
+    )

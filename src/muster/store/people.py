@@ -47,6 +47,14 @@ class PersonRepository:
         row = self._session.get(PersonRow, person_id)
         return person_from_row(row) if row else None
 
+    def get_many(self, person_ids: Collection[str]) -> list[Person]:
+        """The registered persons among these ids."""
+        found: list[Person] = []
+        for chunk in _chunks(sorted(person_ids)):
+            rows = self._session.scalars(select(PersonRow).where(PersonRow.person_id.in_(chunk)))
+            found.extend(person_from_row(r) for r in rows)
+        return found
+
     def existing_ids(self, person_ids: Collection[str]) -> set[str]:
         """Which of these ids are in the registry (one full scan when asked about many)."""
         if len(person_ids) > BULK_LOOKUP:

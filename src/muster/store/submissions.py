@@ -89,9 +89,15 @@ class SubmissionRepository:
         exactly what `Submission.summary(at)` gives on the loaded aggregate.
         """
         rows = self._session.connection().execute(summary_query(call_id, at)).all()
+        returned = SubmissionState.RETURNED.value
         return {
-            code: SubmissionSummary(STATES[state] if state else None, first, entries or 0)
-            for code, state, first, entries in rows
+            code: SubmissionSummary(
+                STATES[state] if state else None,
+                first,
+                entries or 0,
+                reason if state == returned else None,
+            )
+            for code, state, first, entries, reason in rows
         }
 
     def _submission_id(self, call_id: int, unit_code: str) -> int:
@@ -197,6 +203,17 @@ class SubmissionRepository:
         for row in self._session.execute(query.execution_options(yield_per=5000)).scalars():
             yield row.version_id, _entry_from_row(row)
 
+    def carries_of_latest(self, call_id: int, unit_code: str) -> list[int]:
+        """The version ids the newest version of a unit's forwarded list carries."""
+        carried = self._session.scalar(
+            select(SubmissionVersionRow.carries)
+            .join(SubmissionRow, SubmissionRow.id == SubmissionVersionRow.submission_id)
+            .where(SubmissionRow.call_id == call_id, SubmissionRow.unit_code == unit_code)
+            .order_by(SubmissionVersionRow.number.desc())
+            .limit(1)
+        )
+        return list(carried or [])
+
     def entry_at(self, version_id: int, row: int) -> tuple[int, str, int, Entry]:
         """(call id, unit, version number, entry) of one row of a stored version."""
         found = self._session.execute(
@@ -291,7 +308,7 @@ class SubmissionRepository:
         return found
 
 
-def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetime, int]:
+def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetime, int, str | None]:
     """(unit, last state, first submitted at, latest entry count) per submission of a call.
 
     "Last" and "first" follow event ids, as `load_all` orders events; "latest" is the highest
@@ -322,7 +339,7 @@ def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetim
     )
     last, first, latest = aliased(e), aliased(e), aliased(v)
     return (
-        select(picked.c.unit_code, last.state, first.at, latest.entry_count)
+        select(picked.c.unit_code, last.state, first.at, latest.entry_count, last.reason)
         .outerjoin(last, last.id == picked.c.last_event)
         .outerjoin(first, first.id == picked.c.first_submitted)
         .outerjoin(

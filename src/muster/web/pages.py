@@ -38,7 +38,7 @@ def call_views(muster: Muster, viewer: User | None = None) -> list[CallView]:
         viewer = viewer or anonymous_viewer(uow)
         for listed in calls_for(uow, viewer):
             assert listed.id is not None
-            call, rows = status(uow, viewer, call_id=listed.id)
+            call, rows = status(uow, viewer, call_id=listed.id, now=muster.clock())
             views.append(CallView(call, rows, summary(rows), _by_level(rows)))
     return views
 
@@ -48,7 +48,8 @@ def call_status(
 ) -> list[dict[str, object]]:
     """The SPEC §7 status JSON of one call (the same rows as `muster status --format json`)."""
     with muster.uow() as uow:
-        _call, rows = status(uow, viewer or anonymous_viewer(uow), call_id=call_id)
+        viewer = viewer or anonymous_viewer(uow)
+        _call, rows = status(uow, viewer, call_id=call_id, now=muster.clock())
     return [row.as_json() for row in rows]
 
 

@@ -40,14 +40,25 @@ def test_on_time_late_missing_at_the_boundary() -> None:
     assert rows["W3"].state == "not_submitted"
     assert rows["W2"].entries == 5
     counts = summary(list(rows.values()))
-    assert counts == {"on_time": 1, "late": 1, "missing": 4, "expected": 6}
+    assert counts == {"pending": 0, "on_time": 1, "late": 1, "missing": 4, "expected": 6}
+
+
+def test_nothing_yet_is_pending_until_the_due_time_has_passed() -> None:
+    before = completeness(small_call(), small_tree(), {}, OPERATOR, at=DUE - timedelta(hours=1))
+    assert {r.timeliness.value for r in before} == {"pending"}
+    at_due = completeness(small_call(), small_tree(), {}, OPERATOR, at=DUE)
+    assert {r.timeliness.value for r in at_due} == {"pending"}
+    after = completeness(small_call(), small_tree(), {}, OPERATOR, at=DUE + timedelta(seconds=1))
+    assert {r.timeliness.value for r in after} == {"missing"}
 
 
 def test_status_as_of_a_moment_before_a_submission() -> None:
     subs = {"W1": _submitted("W1", timedelta(hours=1))}
     rows = completeness(small_call(), small_tree(), subs, OPERATOR, at=DUE)
     w1 = next(r for r in rows if r.unit == "W1")
-    assert w1.timeliness.value == "missing"
+    assert w1.timeliness.value == "pending"  # nothing yet, and the due time not passed
+    later = completeness(small_call(), small_tree(), subs, OPERATOR, at=DUE + timedelta(minutes=1))
+    assert next(r for r in later if r.unit == "W1").timeliness.value == "missing"
 
 
 def test_viewer_sees_only_their_subtree() -> None:
@@ -64,7 +75,8 @@ def test_summary_is_last_state_first_submission_and_latest_entries() -> None:
         sub.transition(Action.SUBMIT, "u", DUE + 2 * hour), Version(2, DUE + 2 * hour, "u", 3)
     )
     assert sub.summary() == SubmissionSummary(SubmissionState.SUBMITTED, DUE, 3)
-    assert sub.summary(DUE + hour) == SubmissionSummary(SubmissionState.RETURNED, DUE, 2)
+    returned = SubmissionSummary(SubmissionState.RETURNED, DUE, 2, "row 2: which passport?")
+    assert sub.summary(DUE + hour) == returned
     assert sub.summary(DUE - timedelta(microseconds=1)) == NOTHING_SUBMITTED
 
 

@@ -44,8 +44,17 @@ def test_health_outranks_a_later_stranded_report_and_consent_needs_every_yes() -
     person = merge_cluster("c1", [b, a], DEFAULT_CATALOGUE)
     assert person.category == "illness" and person.section == "health"
     assert person.wants_to_return == "no" and person.fit_to_travel == "no"
-    assert person.workplace == "W3"
-    assert person.entry.family_name == "KIM"  # newest
+    # Identity and workplace from the fullest source (a tie: the smaller record id), never
+    # from whichever list came last.
+    assert person.workplace == "W1"
+    assert person.entry.family_name == "Kim"
+    later_a = replace(a, submitted_at=b.submitted_at + (b.submitted_at - a.submitted_at))
+    again = merge_cluster("c1", [b, later_a], DEFAULT_CATALOGUE)
+    assert (again.workplace, again.entry, again.category) == (
+        person.workplace,
+        person.entry,
+        person.category,
+    )
     assert person.entry.passport_no == "M1"  # filled from an older source
     assert person.entry.date_of_birth == date(1985, 3, 14)
 
@@ -83,3 +92,16 @@ def test_report_sections_depend_on_permissions_and_medical_notes_are_dropped() -
     everything = build_report(small_call(), "HQ", tree, persons, DEFAULT_CATALOGUE, full, [], T0)
     assert {p.cluster_id for p in everything.persons} == {"h", "w", "p"}
     assert everything.persons[0].notes == ["fractured femur"]
+
+
+def test_a_registered_person_takes_the_registry_identity_and_workplace() -> None:
+    from muster.domain.people import Person, Sex
+
+    listed = _source("a", "W3", 1, Entry("illness", person_id="P1", family_name="KIM"))
+    other = _source("b", "W2", 2, Entry("stranded_trip", family_name="Gim", given_name="Cheolsu"))
+    registered = Person("P1", "Kim", "Chol Su", "김철수", date(1985, 3, 14), Sex.M, "M1234567")
+    person = merge_cluster("c", [listed, other], DEFAULT_CATALOGUE, {"P1": (registered, "W1")})
+    assert person.workplace == "W1"
+    entry = person.entry
+    assert (entry.family_name, entry.given_name, entry.name_native) == ("Kim", "Chol Su", "김철수")
+    assert (entry.sex, entry.passport_no) == ("M", "M1234567")

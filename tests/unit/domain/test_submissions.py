@@ -74,8 +74,12 @@ def test_amendment_after_accept_needs_a_new_review() -> None:
     _do(sub, Action.ACCEPT, 2)
     _do(sub, Action.SUBMIT, 3)
     assert sub.state is SubmissionState.SUBMITTED
-    assert sub.accepted_version() is None
+    assert sub.accepted_version() == 1  # the parent keeps what it accepted until then
+    assert sub.correction_of == 1
     assert sub.latest_version is not None and sub.latest_version.number == 2
+    _do(sub, Action.RETURN, 4, "row 3: which passport?")
+    assert sub.return_reason == "row 3: which passport?"
+    assert sub.accepted_version() == 1 and sub.correction_of == 1
 
 
 def test_as_of_hides_later_events() -> None:

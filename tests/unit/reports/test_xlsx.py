@@ -74,12 +74,12 @@ def test_a_merged_person_row_shows_labels_dates_notes_and_sources() -> None:
     (person,) = records(book("full")["health"])
     assert person["person_id"] == "P0001"
     assert person["name_native"] == HEALTH_NAME
-    assert person["category"] == "Cannot work: workplace injury"
+    assert person["category"] == "Cannot work: illness"
     assert person["date_of_birth"] == datetime(1985, 3, 2)
-    assert person["since"] == datetime(2021, 7, 3)
+    assert person["since"] == datetime(2021, 7, 1)
     assert person["notes"] == MEDICAL_NOTE
     assert person["sources"] == "W012 v1; W031 v2"
-    assert person["workplace"] == "W031"
+    assert person["workplace"] == "W012"
     assert (person["fit_to_travel"], person["wants_to_return"]) == ("no", "yes")
 
 
@@ -115,14 +115,14 @@ def test_summary_counts_are_right_for_each_viewer() -> None:
         "Contract ended, awaiting return": 1,
         "Business cannot operate (closure, no orders)": 1,
         "Stranded after a short business trip": 1,
-        "Cannot work: workplace injury": 1,
+        "Cannot work: illness": 1,
     }
-    assert plain["Persons by region"] == {"Dandong": 1, "Shenyang": 3}
-    assert plain["Persons by workplace type"] == {"factory": 1, "restaurant": 3}
+    assert plain["Persons by region"] == {"Dandong": 2, "Shenyang": 2}
+    assert plain["Persons by workplace type"] == {"factory": 2, "restaurant": 2}
     assert plain["Section sheets"] == {"health": 1, "stranded": 3}
     full = summary_blocks(book("full")["Summary"])
     assert full["Persons by section"]["Protection"] == 1
-    assert full["Persons by region"] == {"Dandong": 2, "Shenyang": 4}
+    assert full["Persons by region"] == {"Dandong": 3, "Shenyang": 3}
 
 
 def test_summary_headline_names_call_unit_time_and_viewer() -> None:
