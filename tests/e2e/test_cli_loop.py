@@ -76,58 +76,85 @@ def _issue(path: Path, db: str, run: Runner = run) -> str:
 
 
 def test_whole_loop(world: tuple[Path, str]) -> None:
+    """The relay as consulates work it, through the real `muster`, on both databases: a
+    partial forward with one list missing, the late list accepted and forwarded later, a
+    correction after forwarding back through review, and nothing to report."""
     path, db = world
     call = _issue(path, db)
+
+    def muster(*args: str, as_user: str | None = None) -> Result:
+        result = run(*(("--as", as_user) if as_user else ()), *args, db=db, cwd=path)
+        assert "Traceback" not in result.err, result.err
+        return result
+
     (path / "w1.csv").write_text(
         HEADER + "P1,Kim,Chol Su,김철수,1985-03-14,M,M1234567,illness,2021-07-01,no,yes,\n",
         encoding="utf-8",
     )
-    (path / "w3.csv").write_text(
-        HEADER + "P3,Pak,Myong Nam,박명남,1979-01-30,M,,stranded_trip,,yes,yes,\n"
-        ",Ri,Yong Hui,리영희,1990-11-02,F,,stranded_trip,,yes,unknown,\n",
-        encoding="utf-8",
+    (path / "w2.csv").write_text(
+        HEADER + "P2,Ri,Yong Hui,리영희,1990-11-02,F,,stranded_trip,,yes,yes,\n", encoding="utf-8"
     )
-    submitted = run("submit", "--call", call, "--unit", "W1", "w1.csv", db=db, cwd=path)
-    assert submitted.code == 0, submitted.err
-    assert "accepted 1 entries as version 1" in submitted.out
-    assert (
-        run("--as", "w3", "submit", "--call", call, "--unit", "W3", "w3.csv", db=db, cwd=path).code
-        == 0
-    )
-    returned = run(
-        "--as",
-        "north",
-        "review",
-        "--call",
-        call,
-        "--unit",
-        "W1",
-        "--return",
-        "add the since date",
-        db=db,
-        cwd=path,
+    (path / "empty.csv").write_text(HEADER, encoding="utf-8")
+    submitted = muster("submit", "--call", call, "--unit", "W1", "w1.csv")
+    assert submitted.out == "received 1 entries as version 1, awaiting review\n", submitted.err
+    returned = muster(
+        "review", "--call", call, "--unit", "W1", "--return", "add the since date", as_user="north"
     )
     assert returned.out.strip() == "W1: returned"
-    assert run("submit", "--call", call, "--unit", "W1", "w1.csv", db=db, cwd=path).code == 0
-    assert (
-        run(
-            "--as", "north", "review", "--call", call, "--unit", "W1", "--accept", db=db, cwd=path
-        ).code
-        == 0
+    shown = muster("submissions", "show", "--call", call, "--unit", "W1")
+    assert "returned: add the since date" in shown.out
+    status = {
+        r["unit"]: r for r in json.loads(muster("status", "--call", call, "--format", "json").out)
+    }
+    assert status["W1"]["reason"] == "add the since date"
+    assert status["W2"]["timeliness"] == "pending"  # due in 2099: not missing yet
+    assert muster("submit", "--call", call, "--unit", "W1", "w1.csv").code == 0
+    assert muster("review", "--call", call, "--unit", "W1", "--accept", as_user="north").code == 0
+    refused = muster("forward", "--call", call, "--unit", "C1", as_user="north")
+    assert refused.code == 1 and "W2 has sent nothing" in refused.err
+    partial = muster("forward", "--call", call, "--unit", "C1", "--partial", as_user="north")
+    assert "forwarded version 1 with 1 entries from W1" in partial.out, partial.err
+    assert "still outstanding: W2 has sent nothing" in partial.out
+    # The late list arrives, is accepted, and is forwarded later.
+    empty = muster("submit", "--call", call, "--unit", "W2", "empty.csv")
+    assert empty.code == 1 and "nothing to report" in empty.err
+    assert muster("submit", "--call", call, "--unit", "W2", "w2.csv").code == 0
+    assert muster("review", "--call", call, "--unit", "W2", "--accept", as_user="north").code == 0
+    again = muster("forward", "--call", call, "--unit", "C1", as_user="north")
+    assert "forwarded version 2 with 2 entries from W1, W2 (new: W2)" in again.out, again.err
+    assert muster("review", "--call", call, "--unit", "C1", "--accept", as_user="mission").code == 0
+    # A correction after forwarding goes back through review; the parent keeps version 1.
+    (path / "w1.csv").write_text(
+        HEADER + "P1,Kim,Chol Su,김철수,1985-03-14,M,M1234567,illness,2021-07-01,no,yes,\n"
+        "P4,Han,Gwang Il,한광일,1990-01-01,M,,stranded_trip,,yes,yes,\n",
+        encoding="utf-8",
     )
-    fwd = run("--as", "north", "forward", "--call", call, "--unit", "C1", db=db, cwd=path)
-    assert fwd.code == 0, fwd.err
-    status = run("status", "--call", call, "--format", "json", db=db, cwd=path)
-    rows = {r["unit"]: r for r in json.loads(status.out)}
-    assert rows["W1"]["state"] == "forwarded"
-    assert rows["W1"]["timeliness"] == "on_time"
-    assert rows["W3"]["entries"] == 2
-    assert rows["W2"]["timeliness"] == "missing"
+    assert muster("submit", "--call", call, "--unit", "W1", "w1.csv").code == 0
+    shown = muster("submissions", "show", "--call", call, "--unit", "W1", as_user="north")
+    assert "corrects version 1 after acceptance" in shown.out
+    waiting = muster("forward", "--call", call, "--unit", "C1", as_user="north")
+    assert waiting.code == 1 and "W1 awaits review (a correction of version 1)" in waiting.err
+    assert muster("review", "--call", call, "--unit", "W1", "--accept", as_user="north").code == 0
+    third = muster("forward", "--call", call, "--unit", "C1", as_user="north")
+    assert "forwarded version 3 with 3 entries" in third.out, third.err
+    # Nothing to report is a submission like any other.
+    nothing = muster("submit", "--call", call, "--unit", "W3", "--nothing-to-report", as_user="w3")
+    assert nothing.out == "received 'nothing to report' as version 1, awaiting review\n"
+    rows = {
+        r["unit"]: r for r in json.loads(muster("status", "--call", call, "--format", "json").out)
+    }
+    assert (rows["W3"]["state"], rows["W3"]["timeliness"], rows["W3"]["entries"]) == (
+        "submitted",
+        "on_time",
+        0,
+    )
+    assert (rows["C1"]["state"], rows["C1"]["entries"]) == ("submitted", 3)
+    assert rows["W1"]["state"] == rows["W2"]["state"] == "forwarded"
     assert set(rows["W1"]) >= {"unit", "kind", "state", "submitted_at", "timeliness", "entries"}
-    csv_out = run("status", "--call", call, "--format", "csv", db=db, cwd=path)
+    csv_out = muster("status", "--call", call, "--format", "csv")
     assert csv_out.out.lstrip("\ufeff").startswith("unit,name,kind")
-    table = run("status", "--call", call, db=db, cwd=path)
-    assert "W2" in table.out and "missing" in table.out
+    table = muster("status", "--call", call)
+    assert "W3" in table.out and "pending" in table.out
 
 
 def test_scope_refusal_exits_1(sqlite_world: tuple[Path, str]) -> None:

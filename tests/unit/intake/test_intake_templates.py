@@ -8,7 +8,7 @@ import zipfile
 
 import openpyxl
 
-from muster.intake import build_list_template, read_list
+from muster.intake import IntakeRejected, build_list_template, read_list
 from tests.unit.intake.corpus import LIST_HEADER
 
 ROSTER = [
@@ -114,3 +114,30 @@ def test_csv_template_round_trip() -> None:
         ("P0001", "illness", "no"),
         ("P0002", "work_injury", "unknown"),
     ]
+
+
+def test_untouched_roster_rows_are_skipped_with_a_count_not_refused() -> None:
+    """Issue 10: a pre-filled template failed intake on every roster row left untouched."""
+    data = build_list_template(ROSTER, CATEGORIES, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("category") + 1, value="illness")
+    out = io.BytesIO()
+    book.save(out)
+    parsed = read_list(out.getvalue(), "w1.xlsx", CODES)
+    assert [r.person_id for r in parsed.records()] == ["P0001"]
+    assert parsed.skipped == 2
+    assert [str(w) for w in parsed.warnings] == [
+        "file: 2 roster rows without a category skipped"
+    ]
+
+
+def test_a_touched_row_without_a_category_is_still_an_error() -> None:
+    body = ",".join(LIST_HEADER) + "\nP0001,Kim,Chol Su,,,,,,,yes,yes,\n"
+    try:
+        read_list(body.encode(), "w1.csv", CODES)
+    except IntakeRejected as rejected:
+        assert [(e.row, e.column) for e in rejected.errors] == [(2, "category")]
+    else:
+        raise AssertionError("a row that reports something needs a category")
