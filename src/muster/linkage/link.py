@@ -19,6 +19,7 @@ from splink import Linker
 
 from muster.linkage import model
 from muster.linkage.clustering import ScoredPairs, cluster_labels
+from muster.linkage.consistency import conflicting_pairs
 from muster.linkage.engines import Engine, database_api, register_table
 from muster.linkage.features import build_features
 
@@ -62,6 +63,7 @@ class LinkOptions:
     min_probability: float = 0.5
     veto_bits: float = 2.0
     review_margin_bits: float = 4.0
+    consistency: bool = True  # split clusters whose members contradict each other
 
 
 @dataclass(frozen=True)
@@ -179,13 +181,15 @@ def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any
 
 def _clusters(
     pairs: pl.DataFrame,
-    count: int,
+    features: pl.DataFrame,
     threshold: float,
     decisions: tuple[list[tuple[int, int]], list[tuple[int, int]]],
     vetoed: np.ndarray[Any, Any],
+    consistency: bool,
 ) -> np.ndarray[Any, Any]:
-    """Cluster labels; clusters holding a vetoed pair are rebuilt without joining it."""
+    """Cluster labels; clusters holding a vetoed or conflicting pair are rebuilt without it."""
     same, split = decisions
+    count = len(features)
     scored = ScoredPairs(
         left=pairs["unique_id_l"].to_numpy(),
         right=pairs["unique_id_r"].to_numpy(),
@@ -194,8 +198,11 @@ def _clusters(
     labels = cluster_labels(count, scored, threshold, same, split)
     left, right = scored.left[vetoed], scored.right[vetoed]
     together = labels[left] == labels[right]
+    vetoes = list(zip(left[together].tolist(), right[together].tolist(), strict=True))
+    if consistency:
+        linked = pairs.filter(pl.col("evidence_bits") >= threshold)
+        vetoes += conflicting_pairs(features, labels, linked.select("unique_id_l", "unique_id_r"))
     confirmed = set(same) | {(b, a) for a, b in same}
-    vetoes = [p for p in zip(left[together].tolist(), right[together].tolist(), strict=True)]
     vetoes = [p for p in vetoes if p not in confirmed]
     if not vetoes:
         return labels
@@ -241,7 +248,7 @@ def link_records(
     vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy() | _other_hangul(
         features, pairs
     )
-    labels = _clusters(pairs, len(features), threshold, (same, split), vetoed)
+    labels = _clusters(pairs, features, threshold, (same, split), vetoed, options.consistency)
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
         review_pairs=_review_pairs(pairs, record_ids, zone, set(same) | set(split)),

@@ -109,12 +109,19 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     )
 
 
+# Only a year on one side (or both): a register that did not know the day wrote 1 January.
+_NO_YEAR = "birth_year_l IS NULL OR birth_year_r IS NULL"
+_SAME_YEAR_ONLY = "birth_year_l = birth_year_r AND (dob_l IS NULL OR dob_r IS NULL)"
+
+
 def dob_comparison() -> cl.CustomComparison:
-    """Date of birth: exact, day and month swapped, one digit off, different.
+    """Date of birth: exact, day and month swapped, one digit off, year only, different.
 
     One digit off is split three ways: from a date that cannot exist (a typing
     slip for certain), in the year, in the month or day; they are not equally
-    common between two random people.
+    common between two random people. A placeholder (1 January, 1900-01-01) is
+    a year or nothing, never a date that conflicts with the real one; the same
+    year is weak evidence, because namesakes born in one year are common.
     """
     one_digit = cll.And(cll.CustomLevel(_DOB_TWO_OF_THREE), cll.LevenshteinLevel("dob", 1))
     # A date that does not exist (1985-17-03) is a typing slip, so one digit from it is telling.
@@ -127,26 +134,37 @@ def dob_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="date_of_birth",
         comparison_levels=[
-            cll.NullLevel("dob"),
+            cll.CustomLevel(_NO_YEAR, "no year").configure(is_null_level=True),
             _prior(cll.ExactMatchLevel("dob"), 0.86, 6e-5),
             _prior(cll.CustomLevel(_DOB_SWAPPED, "day and month swapped"), 0.03, 1e-5),
             _prior(impossible.configure(label_for_charts="one digit off, no such day"), 0.01, 1e-6),
             _prior(year_digit.configure(label_for_charts="one digit off in the year"), 0.03, 3e-4),
             _prior(one_digit.configure(label_for_charts="one digit off"), 0.03, 2e-4),
+            _prior(cll.CustomLevel(_SAME_YEAR_ONLY, "same year, day unknown"), 0.2, 0.02),
             _prior(cll.ElseLevel(), 5e-4, 0.999),
         ],
     )
 
 
 def passport_comparison() -> cl.CustomComparison:
-    """Passport number: exact, one typo, different."""
+    """Passport number: exact, one typo, different.
+
+    The same number is near-conclusive (u is fixed: random sampling rarely sees
+    a shared number, and EM would let names outvote it); a different one is
+    weak evidence against, because people renew passports.
+    """
+    same = cll.ExactMatchLevel("passport").configure(
+        m_probability=0.85, u_probability=1e-7, fix_u_probability=True
+    )
     return cl.CustomComparison(
         output_column_name="passport_no",
         comparison_levels=[
             cll.NullLevel("passport"),
-            _prior(cll.ExactMatchLevel("passport"), 0.85, 0.00001),
-            _prior(cll.LevenshteinLevel("passport", 1), 0.1, 0.0001),
-            _prior(cll.ElseLevel(), 0.05, 0.99989),
+            same,
+            _prior(cll.LevenshteinLevel("passport", 1), 0.08, 1e-6).configure(
+                fix_u_probability=True
+            ),
+            _prior(cll.ElseLevel(), 0.07, 0.999),
         ],
     )
 
@@ -174,8 +192,8 @@ def prediction_blocking_rules() -> list[Any]:
         _NAMES_SWAPPED_BLOCK,
         # A record without a birth date meets the records of the same name; only a
         # rare name (term frequencies) gives enough evidence to link it.
-        "l.family_key = r.family_key AND l.given_key = r.given_key AND l.dob IS NULL",
-        "l.family_key = r.family_key AND l.given_key = r.given_key AND r.dob IS NULL",
+        "l.family_key = r.family_key AND l.given_key = r.given_key AND l.birth_year IS NULL",
+        "l.family_key = r.family_key AND l.given_key = r.given_key AND r.birth_year IS NULL",
     ]
 
 

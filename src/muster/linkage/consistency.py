@@ -1,0 +1,104 @@
+"""Cluster consistency: members of one cluster must not contradict each other.
+
+Pair thresholds alone chain people together: `Park Mi-young 1991-02-08` links
+to a record of the same name without a date, which links to `Pak Mi-yong
+1986-11-30`. After clustering, every two members of a cluster are checked:
+
+- a hard conflict (both birth dates and both passport numbers differ, or the
+  sexes differ and no passport number is shared) keeps them apart whatever
+  their own score: this is not one person;
+- a soft conflict (the birth dates or the passport numbers differ) keeps them
+  apart unless their own pair is a link: a renewed passport or a date typed
+  twice wrong is believed only on direct evidence, never through a middle record.
+
+Dates conflict when both are full dates that are not equal, not day and month
+swapped and not one of year, month or day apart; or when both years are known
+and differ. Passports conflict when they are more than one character apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+MAX_CLUSTER = 500  # larger clusters are checked only on their scored pairs
+
+
+def _members(features: pl.DataFrame, labels: np.ndarray[Any, Any]) -> pl.DataFrame:
+    """Records in clusters of two or more, with the fields the check reads."""
+    frame = features.select("unique_id", "dob", "birth_year", "passport", "sex")
+    frame = frame.with_columns(pl.Series("label", labels))
+    size = pl.len().over("label")
+    return frame.filter((size >= 2) & (size <= MAX_CLUSTER))
+
+
+def _parts_apart(month_r: pl.Expr, day_r: pl.Expr) -> pl.Expr:
+    """How many of year, month and day differ between `dob` and the right date's parts."""
+    left, right = pl.col("dob"), pl.col("dob_r")
+    return (
+        left.str.slice(0, 4).ne(right.str.slice(0, 4)).cast(pl.Int8)
+        + left.str.slice(5, 2).ne(month_r).cast(pl.Int8)
+        + left.str.slice(8, 2).ne(day_r).cast(pl.Int8)
+    )
+
+
+def _date_conflict() -> pl.Expr:
+    """Both dates known, two parts apart even after undoing a day/month swap; or other years."""
+    month, day = pl.col("dob_r").str.slice(5, 2), pl.col("dob_r").str.slice(8, 2)
+    apart = pl.min_horizontal(_parts_apart(month, day), _parts_apart(day, month)) >= 2
+    full = pl.col("dob").is_not_null() & pl.col("dob_r").is_not_null() & apart
+    years = pl.col("birth_year").is_not_null() & pl.col("birth_year_r").is_not_null()
+    return full | (years & (pl.col("birth_year") != pl.col("birth_year_r")))
+
+
+def _one_apart(left: str, right: str) -> bool:
+    """True if two passport numbers differ by one character (replaced, added or dropped)."""
+    if len(left) == len(right):
+        return sum(a != b for a, b in zip(left, right, strict=True)) <= 1
+    short, long = sorted((left, right), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _passport_conflict(pairs: pl.DataFrame) -> pl.Series:
+    """Both passport numbers known and more than one character apart."""
+    differ = pairs["passport"].is_not_null() & pairs["passport_r"].is_not_null()
+    differ = differ & (pairs["passport"] != pairs["passport_r"])
+    left, right = pairs["passport"].to_list(), pairs["passport_r"].to_list()
+    rows = zip(differ.to_list(), left, right, strict=True)
+    return pl.Series([bool(d) and not _one_apart(a, b) for d, a, b in rows], dtype=pl.Boolean)
+
+
+def conflicting_pairs(
+    features: pl.DataFrame,
+    labels: np.ndarray[Any, Any],
+    linked: pl.DataFrame,
+) -> list[tuple[int, int]]:
+    """Pairs of one cluster that must be kept apart; `linked` holds the pairs scored as links."""
+    members = _members(features, labels)
+    pairs = members.join(members, on="label", suffix="_r").filter(
+        pl.col("unique_id") < pl.col("unique_id_r")
+    )
+    if pairs.is_empty():
+        return []
+    pairs = pairs.with_columns(
+        _date_conflict().fill_null(False).alias("date"),
+        _passport_conflict(pairs).alias("passport_conflict"),
+        (pl.col("passport") == pl.col("passport_r")).fill_null(False).alias("same_passport"),
+        (pl.col("sex") != pl.col("sex_r")).fill_null(False).alias("sex_conflict"),
+    )
+    direct = linked.select(
+        pl.col("unique_id_l").alias("unique_id"),
+        pl.col("unique_id_r"),
+        pl.lit(True).alias("direct"),
+    )
+    pairs = pairs.join(direct, on=["unique_id", "unique_id_r"], how="left")
+    hard = (pl.col("date") & pl.col("passport_conflict")) | (
+        pl.col("sex_conflict") & ~pl.col("same_passport")
+    )
+    soft = (pl.col("date") | pl.col("passport_conflict")) & pl.col("direct").is_null()
+    kept_apart = pairs.filter(hard | soft).select("unique_id", "unique_id_r")
+    return [(int(a), int(b)) for a, b in kept_apart.iter_rows()]
