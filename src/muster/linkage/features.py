@@ -202,10 +202,21 @@ def _dates(column: str = "date_of_birth") -> list[pl.Expr]:
     ]
 
 
+# A record without a birth year is compared only with records of a name this rare: on a
+# commoner name, names alone are never evidence enough, and the pairs would fill memory.
+RARE_NAME_RECORDS = 30
+
+
+def _rare_name() -> pl.Expr:
+    """True if at most RARE_NAME_RECORDS records share the family and given keys."""
+    count = pl.len().over("family_key", "given_key")
+    return (count <= RARE_NAME_RECORDS).alias("rare_name")
+
+
 def build_features(records: pl.DataFrame) -> pl.DataFrame:
     """Model input: `unique_id` (row number) and the normalised comparison columns."""
     frame = records.select(pl.col(c).cast(pl.String) for c in LINK_INPUT_COLUMNS)
-    return pl.concat(
+    features = pl.concat(
         [
             frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("unique_id")),
             name_keys(frame),
@@ -213,3 +224,4 @@ def build_features(records: pl.DataFrame) -> pl.DataFrame:
         ],
         how="horizontal",
     )
+    return features.with_columns(_rare_name())

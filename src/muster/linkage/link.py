@@ -22,16 +22,9 @@ from muster.linkage.clustering import ScoredPairs, cluster_labels
 from muster.linkage.consistency import conflicting_pairs
 from muster.linkage.engines import Engine, database_api, register_table
 from muster.linkage.features import build_features
+from muster.linkage.review import review_queue
 
 Progress = Callable[[str], None]
-
-PAIR_SCHEMA = {
-    "record_id_l": pl.String,
-    "record_id_r": pl.String,
-    "evidence_bits": pl.Float64,
-    "match_probability": pl.Float64,
-    "match_weight": pl.Float64,
-}
 
 
 @dataclass(frozen=True)
@@ -56,13 +49,18 @@ class LinkOptions:
     both written in Hangul (or hanja) and differ, are not put in one cluster through
     other links (this stops chains of namesakes and twins: 김영수 - "Kim Yong Su" -
     김용수), unless a reviewer said so; every candidate pair is scored for this,
-    however weak.
+    however weak. With `consistency`, members of a cluster that contradict each
+    other (dates and passports, or sex) are split apart (`linkage.consistency`).
+    Pairs within `review_margin_bits` of the threshold are questions for a
+    reviewer; at most `review_limit` of them are kept, those whose answer would
+    change the most (`linkage.review`).
     """
 
     link_bits: float = 16.0
     min_probability: float = 0.5
     veto_bits: float = 2.0
     review_margin_bits: float = 4.0
+    review_limit: int = 2_000
     consistency: bool = True  # split clusters whose members contradict each other
 
 
@@ -135,13 +133,10 @@ def _cluster_ids(record_ids: pl.Series, labels: np.ndarray[Any, Any]) -> pl.Data
     return named.select("record_id", "cluster_id")
 
 
-def _review_pairs(
-    pairs: pl.DataFrame,
-    record_ids: pl.Series,
-    zone: tuple[float, float],
-    decided: set[tuple[int, int]],
+def _grey_pairs(
+    pairs: pl.DataFrame, zone: tuple[float, float], decided: set[tuple[int, int]]
 ) -> pl.DataFrame:
-    """Grey-zone pairs not yet decided, most likely matches first."""
+    """Scored pairs in the grey zone that no reviewer has decided yet."""
     low, high = zone
     grey = pairs.filter(pl.col("evidence_bits").is_between(low, high, "left"))
     if decided:
@@ -150,17 +145,7 @@ def _review_pairs(
             for a, b in grey.select("unique_id_l", "unique_id_r").iter_rows()
         ]
         grey = grey.filter(pl.Series(undecided, dtype=pl.Boolean))
-    ids = record_ids.to_list()
-    return pl.DataFrame(
-        {
-            "record_id_l": [ids[i] for i in grey["unique_id_l"].to_list()],
-            "record_id_r": [ids[i] for i in grey["unique_id_r"].to_list()],
-            "evidence_bits": grey["evidence_bits"],
-            "match_probability": grey["match_probability"],
-            "match_weight": grey["match_weight"],
-        },
-        schema=PAIR_SCHEMA,
-    ).sort("evidence_bits", descending=True)
+    return grey
 
 
 def _check_ids(record_ids: pl.Series) -> None:
@@ -233,6 +218,8 @@ def link_records(
     db_api = database_api(engine)
     table = register_table(db_api, features.to_arrow(), "muster_link_records")
     large = len(features) >= model.MIN_RECORDS_TO_TRAIN
+    if settings is not None:
+        settings = model.for_dialect(settings, "spark" if engine == "spark" else "duckdb")
     linker = Linker(table, settings or model.settings(term_frequencies=large), log_level=None)
     if settings is None:
         report("estimating model parameters")
@@ -251,7 +238,13 @@ def link_records(
     labels = _clusters(pairs, features, threshold, (same, split), vetoed, options.consistency)
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
-        review_pairs=_review_pairs(pairs, record_ids, zone, set(same) | set(split)),
+        review_pairs=review_queue(
+            _grey_pairs(pairs, zone, set(same) | set(split)),
+            labels,
+            threshold,
+            record_ids.to_list(),
+            options.review_limit,
+        ),
         settings=trained,
         trained=settings is None and large,
         threshold_bits=threshold,

@@ -181,6 +181,9 @@ def sex_comparison() -> cl.CustomComparison:
     )
 
 
+_SAME_NAME = "l.family_key = r.family_key AND l.given_key = r.given_key"
+
+
 def prediction_blocking_rules() -> list[Any]:
     """Candidate pairs: each rule tolerates an error in the fields it does not use."""
     return [
@@ -190,10 +193,10 @@ def prediction_blocking_rules() -> list[Any]:
         block_on("family_key", "given_key", "birth_year"),
         block_on("family_key", "given_key", "birth_month_day"),
         _NAMES_SWAPPED_BLOCK,
-        # A record without a birth date meets the records of the same name; only a
-        # rare name (term frequencies) gives enough evidence to link it.
-        "l.family_key = r.family_key AND l.given_key = r.given_key AND l.birth_year IS NULL",
-        "l.family_key = r.family_key AND l.given_key = r.given_key AND r.birth_year IS NULL",
+        # A record without a birth year meets the records of the same name if that name
+        # is rare (features.RARE_NAME_RECORDS); only then can names alone link it.
+        f"{_SAME_NAME} AND l.rare_name AND l.birth_year IS NULL",
+        f"{_SAME_NAME} AND l.rare_name AND r.birth_year IS NULL",
     ]
 
 
@@ -249,3 +252,34 @@ def train(linker: Linker, record_count: int) -> None:
         training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
         )
+
+
+def _uses_term_frequencies(saved: dict[str, Any]) -> bool:
+    """True if any level of a saved model adjusts for term frequencies."""
+    return any(
+        level.get("tf_adjustment_column")
+        for comparison in saved["comparisons"]
+        for level in comparison["comparison_levels"]
+    )
+
+
+def for_dialect(saved: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A saved model's parameters on this model's levels written in another SQL dialect.
+
+    Splink keeps the SQL of a saved model as written: DuckDB's double quotes are
+    string literals to Spark. So the levels are rebuilt for the dialect and the
+    trained m and u probabilities copied over, level by level.
+    """
+    if saved.get("sql_dialect") == dialect:
+        return saved
+    fresh = settings(_uses_term_frequencies(saved)).get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
+    pairs = zip(fresh["comparisons"], saved["comparisons"], strict=True)
+    for new, old in pairs:
+        if new["output_column_name"] != old["output_column_name"]:
+            raise ValueError(f"saved model compares {old['output_column_name']}, not this model")
+        for level, trained in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability", "tf_minimum_u_value"):
+                if key in trained:
+                    level[key] = trained[key]
+    fresh["probability_two_random_records_match"] = saved["probability_two_random_records_match"]
+    return dict(fresh)
