@@ -11,9 +11,10 @@ to a record of the same name without a date, which links to `Pak Mi-yong
   apart unless their own pair is a link: a renewed passport or a date typed
   twice wrong is believed only on direct evidence, never through a middle record.
 
-Dates conflict when both are full dates that are not equal, not day and month
-swapped and not one of year, month or day apart; or when both years are known
-and differ. Passports conflict when they are more than one character apart.
+Two full dates conflict when two of year, month and day differ even after
+undoing a day/month swap (one typing slip is no conflict); a year-only date
+conflicts with another year. Passports conflict when they are more than one
+slip apart (a character replaced, added, dropped, or two neighbours swapped).
 """
 
 from __future__ import annotations
@@ -45,18 +46,23 @@ def _parts_apart(month_r: pl.Expr, day_r: pl.Expr) -> pl.Expr:
 
 
 def _date_conflict() -> pl.Expr:
-    """Both dates known, two parts apart even after undoing a day/month swap; or other years."""
+    """Two full dates two parts apart even after undoing a day/month swap; or, where a
+    side knows only the year, other years."""
     month, day = pl.col("dob_r").str.slice(5, 2), pl.col("dob_r").str.slice(8, 2)
     apart = pl.min_horizontal(_parts_apart(month, day), _parts_apart(day, month)) >= 2
-    full = pl.col("dob").is_not_null() & pl.col("dob_r").is_not_null() & apart
+    both_full = pl.col("dob").is_not_null() & pl.col("dob_r").is_not_null()
     years = pl.col("birth_year").is_not_null() & pl.col("birth_year_r").is_not_null()
-    return full | (years & (pl.col("birth_year") != pl.col("birth_year_r")))
+    other_year = years & (pl.col("birth_year") != pl.col("birth_year_r"))
+    return pl.when(both_full).then(apart).otherwise(other_year)
 
 
 def _one_apart(left: str, right: str) -> bool:
-    """True if two passport numbers differ by one character (replaced, added or dropped)."""
+    """True if two passport numbers are one slip apart: a character replaced, added,
+    dropped, or two neighbours swapped."""
     if len(left) == len(right):
-        return sum(a != b for a, b in zip(left, right, strict=True)) <= 1
+        differ = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+        swapped = len(differ) == 2 and differ[1] == differ[0] + 1
+        return len(differ) <= 1 or (swapped and left[differ[0]] == right[differ[1]])
     short, long = sorted((left, right), key=len)
     if len(long) - len(short) != 1:
         return False

@@ -147,7 +147,7 @@ def dob_comparison() -> cl.CustomComparison:
 
 
 def passport_comparison() -> cl.CustomComparison:
-    """Passport number: exact, one typo, different.
+    """Passport number: exact, one slip (a character or two neighbours swapped), different.
 
     The same number is near-conclusive (u is fixed: random sampling rarely sees
     a shared number, and EM would let names outvote it); a different one is
@@ -161,8 +161,8 @@ def passport_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("passport"),
             same,
-            _prior(cll.LevenshteinLevel("passport", 1), 0.08, 1e-6).configure(
-                fix_u_probability=True
+            _prior(cll.DamerauLevenshteinLevel("passport", 1), 0.08, 1e-6).configure(
+                fix_u_probability=True, label_for_charts="one slip apart"
             ),
             _prior(cll.ElseLevel(), 0.07, 0.999),
         ],

@@ -48,8 +48,11 @@ def test_a_slip_a_swap_a_placeholder_and_a_renewal_are_no_conflict() -> None:
         ("c", "Kim", "Chol Su", "", "1985-03-13", "M", "G12345679"),  # one digit each
         ("d", "Kim", "Chol Su", "", "1985-01-01", "M", ""),  # placeholder, same year
         ("e", "Kim", "Chol Su", "", "1900-01-01", "", ""),  # unknown
+        ("f", "Kim", "Chol Su", "", "1958-03-12", "M", "G12354678"),  # year digit, swap
+        ("g", "Kim", "Chol Su", "", "1958-12-03", "M", ""),  # year digit and swap
     ]
-    assert _conflicts(base, *others) == []
+    for other in others:
+        assert _conflicts(base, other) == [], other
 
 
 def test_placeholder_of_another_year_conflicts() -> None:

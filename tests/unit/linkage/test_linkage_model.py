@@ -108,7 +108,9 @@ def test_a_shared_passport_outweighs_other_scripts_and_a_placeholder(score: Any)
 def test_a_passport_one_digit_apart_counts_for(score: Any) -> None:
     latin: Record = ("Seo", "Kyongho", "", "1972-03-14", "M", "512307746")
     typo, labels = score(latin, ("Seo", "Kyong-ho", "", "", "M", "512307747"))
-    assert labels["passport_no"] == "Levenshtein distance of passport <= 1"
+    assert labels["passport_no"] == "one slip apart"
+    swapped, labels = score(latin, ("Seo", "Kyong-ho", "", "", "M", "513207746"))
+    assert labels["passport_no"] == "one slip apart"
     absent, _ = score(latin, ("Seo", "Kyong-ho", "", "", "M", ""))
     assert typo > absent + 15
 
