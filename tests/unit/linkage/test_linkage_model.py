@@ -113,6 +113,7 @@ def test_a_passport_one_digit_apart_counts_for(score: Any) -> None:
     assert labels["passport_no"] == "one slip apart"
     absent, _ = score(latin, ("Seo", "Kyong-ho", "", "", "M", ""))
     assert typo > absent + 15
+    assert swapped == pytest.approx(typo)
 
 
 def test_another_passport_is_weak_evidence_against(score: Any) -> None:
