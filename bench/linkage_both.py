@@ -35,7 +35,7 @@ GENERATORS = {"first": first.generate, "registers": registers.generate}
 SECTION = "## Linkage on two generators"
 
 
-def child(path: str, consistency: bool, engine: str) -> None:
+def child(path: str, consistency: bool, engine: str, weak: float | None) -> None:
     """Link the records of a parquet file, score them and print one JSON row."""
     from muster.linkage import LinkOptions, link_records
 
@@ -44,7 +44,9 @@ def child(path: str, consistency: bool, engine: str) -> None:
     result = link_records(
         records.drop("person_id"),
         engine=engine,  # type: ignore[arg-type]
-        options=LinkOptions(consistency=consistency),
+        options=LinkOptions(consistency=consistency)
+        if weak is None
+        else LinkOptions(consistency=consistency, weak_margin_bits=weak),
     )
     seconds = time.perf_counter() - started
     scores = first.pairwise_scores(records, result.clusters)
@@ -62,6 +64,7 @@ def run(generator: str, size: int, seed: int | None, args: argparse.Namespace) -
         records.write_parquet(path)
         command = [sys.executable, __file__, "--child", path, "--engine", args.engine]
         command += ["--no-consistency"] if args.no_consistency else []
+        command += ["--weak-margin", str(args.weak_margin)] if args.weak_margin is not None else []
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(done.stderr)
@@ -116,11 +119,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=None, help="generator seed (default each's)")
     parser.add_argument("--engine", default="duckdb")
     parser.add_argument("--no-consistency", action="store_true", help="no cluster check")
+    parser.add_argument("--weak-margin", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, not args.no_consistency, args.engine)
+        child(args.child, not args.no_consistency, args.engine, args.weak_margin)
         return
     rows = [run(g, size, args.seed, args) for size in args.sizes for g in args.generators]
     if args.write:

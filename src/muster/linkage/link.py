@@ -53,7 +53,10 @@ class LinkOptions:
     other (dates and passports, or sex) are split apart (`linkage.consistency`).
     Pairs within `review_margin_bits` of the threshold are questions for a
     reviewer; at most `review_limit` of them are kept, those whose answer would
-    change the most (`linkage.review`).
+    change the most (`linkage.review`). A pair with neither two full birth dates
+    nor a shared passport number needs `weak_margin_bits` more: it rests on names
+    and at most a year, and namesakes born in one year are common (measured on the
+    registers generator: precision 0.979 -> 0.985 at 100,000 records, recall 0.869 -> 0.846).
     """
 
     link_bits: float = 16.0
@@ -61,6 +64,7 @@ class LinkOptions:
     veto_bits: float = 2.0
     review_margin_bits: float = 4.0
     review_limit: int = 2_000
+    weak_margin_bits: float = 1.0
     consistency: bool = True  # split clusters whose members contradict each other
 
 
@@ -156,6 +160,19 @@ def _check_ids(record_ids: pl.Series) -> None:
         raise ValueError("record_id values must be unique")
 
 
+def _weakly_identified(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
+    """Mask of the pairs with neither two full birth dates nor one shared passport number.
+
+    Such a pair rests on names and at most a year, and namesakes are common.
+    """
+    full = features["dob"].is_not_null().to_numpy()
+    passport = features["passport"].cast(pl.Categorical).to_physical().cast(pl.Int64)
+    codes = passport.fill_null(-1).to_numpy()
+    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
+    shared = (codes[left] >= 0) & (codes[left] == codes[right])
+    return np.asarray(~(full[left] & full[right]) & ~shared, dtype=bool)
+
+
 def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
     """Mask of the pairs whose given names are both in Hangul and differ."""
     hangul = features["given_hangul"].cast(pl.Categorical).to_physical().cast(pl.Int64)
@@ -230,6 +247,9 @@ def link_records(
     threshold = link_threshold(options, prior)
     zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
     pairs = _scored_pairs(linker, prior)
+    if options.weak_margin_bits:
+        weak = pl.Series(_weakly_identified(features, pairs)) * options.weak_margin_bits
+        pairs = pairs.with_columns(pl.col("evidence_bits") - weak)
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
     vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy() | _other_hangul(

@@ -87,3 +87,19 @@ def test_without_the_check_the_chain_joins_both_people() -> None:
     options = LinkOptions(consistency=False)
     clusters = dict(link_records(CHAIN, options=options).clusters.iter_rows())
     assert clusters["p1"] == clusters["p2"] == clusters["p3"]
+
+
+def test_pairs_without_two_full_dates_or_a_shared_passport_are_weakly_identified() -> None:
+    from muster.linkage.link import _weakly_identified
+
+    features = build_features(
+        _records(
+            ("a", "Ra", "Mi-ran", "", "1994-06-17", "F", ""),
+            ("b", "Na", "Mi-ran", "", "1994-01-01", "F", ""),  # a placeholder
+            ("c", "Na", "Mi-ran", "", "1994-06-17", "F", ""),  # two full dates
+            ("d", "Na", "Mi-ran", "", "", "F", "M12345678"),
+            ("e", "Na", "Mi-ran", "", "", "F", "M12345678"),  # a shared passport
+        )
+    )
+    pairs = pl.DataFrame({"unique_id_l": [0, 0, 3], "unique_id_r": [1, 2, 4]})
+    assert _weakly_identified(features, pairs).tolist() == [True, False, False]
