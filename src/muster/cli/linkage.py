@@ -86,8 +86,7 @@ def link(
         refuse(f"{out.parent}: no such directory for --out")
     settings = _read_model(model) if model else None
     _quiet_libraries()
-    console = Console(stderr=True, log_path=False)
-    progress = _Progress(console)
+    progress = _Progress(Console(stderr=True, log_path=False))
     limits = Settings().local_file_limits()
     with progress.status:
         with handled():  # rejected input: every error by row and column on stderr, exit 1
@@ -95,13 +94,17 @@ def link(
             records = read_link_frame(data, input_file.name, limits).drop("row")
         progress(f"read {len(records):,} records")
         result = _link_and_write(records, engine, out, progress, settings)
-        clusters, review_pairs = result.clusters, len(result.review_pairs)
         if save_model:
             save_model.write_text(json.dumps(result.settings, indent=1), encoding="utf-8")
-    people = clusters["cluster_id"].n_unique()
-    progress(f"wrote {out}: {len(records):,} records, {people:,} people")
-    if review_pairs:
-        progress(f"{review_pairs:,} pairs to review, most consequential first")
+    _summary(result, out, progress)
+
+
+def _summary(result: LinkResult, out: Path, progress: _Progress) -> None:
+    """Records, people and pairs to review, on stderr."""
+    people = result.clusters["cluster_id"].n_unique()
+    progress(f"wrote {out}: {len(result.clusters):,} records, {people:,} people")
+    if len(result.review_pairs):
+        progress(f"{len(result.review_pairs):,} pairs to review, most consequential first")
 
 
 def _read_model(path: Path) -> dict[str, Any]:

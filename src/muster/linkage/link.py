@@ -211,6 +211,34 @@ def _clusters(
     return cluster_labels(count, scored, threshold, same, [*split, *vetoes])
 
 
+def _trained_linker(
+    features: pl.DataFrame, engine: Engine, settings: dict[str, Any] | None, report: Progress
+) -> Linker:
+    """A Splink linker on the features: the saved model (for this engine) or one trained here."""
+    report(f"starting {engine}")
+    table = register_table(database_api(engine), features.to_arrow(), "muster_link_records")
+    if settings is not None:
+        model_settings = model.for_dialect(settings, "spark" if engine == "spark" else "duckdb")
+        return Linker(table, model_settings, log_level=None)
+    large = len(features) >= model.MIN_RECORDS_TO_TRAIN
+    linker = Linker(table, model.settings(term_frequencies=large), log_level=None)
+    report("estimating model parameters")
+    model.train(linker, len(features))
+    return linker
+
+
+def _weighed(
+    pairs: pl.DataFrame, features: pl.DataFrame, options: LinkOptions
+) -> tuple[pl.DataFrame, np.ndarray[Any, Any]]:
+    """Pairs with weakly identified ones marked down, and the mask of vetoed pairs."""
+    vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy()
+    vetoed |= _other_hangul(features, pairs)
+    if options.weak_margin_bits:
+        weak = pl.Series(_weakly_identified(features, pairs)) * options.weak_margin_bits
+        pairs = pairs.with_columns(pl.col("evidence_bits") - weak)
+    return pairs, vetoed
+
+
 def link_records(
     records: pl.DataFrame,
     *,
@@ -231,42 +259,24 @@ def link_records(
     _check_ids(record_ids)
     report("normalising names")
     features = build_features(records)
-    report(f"starting {engine}")
-    db_api = database_api(engine)
-    table = register_table(db_api, features.to_arrow(), "muster_link_records")
-    large = len(features) >= model.MIN_RECORDS_TO_TRAIN
-    if settings is not None:
-        settings = model.for_dialect(settings, "spark" if engine == "spark" else "duckdb")
-    linker = Linker(table, settings or model.settings(term_frequencies=large), log_level=None)
-    if settings is None:
-        report("estimating model parameters")
-        model.train(linker, len(features))
+    linker = _trained_linker(features, engine, settings, report)
     report("scoring candidate pairs")
     trained = linker.misc.save_model_to_json()
     prior = prior_bits(trained)
     threshold = link_threshold(options, prior)
     zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
-    pairs = _scored_pairs(linker, prior)
-    if options.weak_margin_bits:
-        weak = pl.Series(_weakly_identified(features, pairs)) * options.weak_margin_bits
-        pairs = pairs.with_columns(pl.col("evidence_bits") - weak)
+    pairs, vetoed = _weighed(_scored_pairs(linker, prior), features, options)
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
-    vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy() | _other_hangul(
-        features, pairs
-    )
     labels = _clusters(pairs, features, threshold, (same, split), vetoed, options.consistency)
+    grey = _grey_pairs(pairs, zone, set(same) | set(split))
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
         review_pairs=review_queue(
-            _grey_pairs(pairs, zone, set(same) | set(split)),
-            labels,
-            threshold,
-            record_ids.to_list(),
-            options.review_limit,
+            grey, labels, threshold, record_ids.to_list(), options.review_limit
         ),
         settings=trained,
-        trained=settings is None and large,
+        trained=settings is None and len(features) >= model.MIN_RECORDS_TO_TRAIN,
         threshold_bits=threshold,
         scored_pairs=len(pairs),
         notes=notes,
