@@ -151,8 +151,10 @@ def should_swap(family: FieldFacts, given: FieldFacts) -> bool:
 def missplit_reading(family: str, given: str) -> Reading | None:
     """A whole Latin name split in the wrong place ("Gim Tae" / "hyeon" -> 김, 태현); else None.
 
-    The family field holds the surname and the start of the given name; a field
-    that is a two-syllable surname as written ("Nam Gung") is left alone.
+    The family field holds the surname and the start of the given name, and the
+    given field the rest, usually in lower case after a hyphen was cut. A field
+    that is a two-syllable surname as written ("Nam Gung") is left alone, and a
+    capitalised surname in the given field means swapped fields ("Sun Mi" / "Kim").
     """
     if "," in family:
         head, _, tail = family.partition(",")
@@ -163,6 +165,8 @@ def missplit_reading(family: str, given: str) -> Reading | None:
         return None
     if surname_rank(family) is not None or surname_rank(tokens[0]) is None:
         return None
+    if given[:1].isupper() and surname_rank(given.strip()) is not None:
+        return None  # "Sun Mi" / "Kim": the fields are swapped, not split in the wrong place
     rest = "-".join([*tokens[1:], given.strip()])
     return Reading(
         family_key=family_key_of(tokens[0]),

@@ -36,6 +36,9 @@ NAMES = [
     (("Choe", "Ryong Hae", ""), ("CWE", "YOGHE")),
     (("Choi", "Yong-hae", ""), ("CWE", "YOGHE")),
     (("Nam Gung", "Min", ""), ("NAMKOG", "MIN")),  # a two-syllable surname is no mis-split
+    (("Sun Mi", "Kim", ""), ("KIM", "SONMI")),  # swapped fields, not a mis-split
+    (("Chong Yong", "An", ""), ("AN", "COGYOG")),
+    (("Kim Su", "so", ""), ("KIM", "SOSO")),  # a mis-split whose rest is a surname too
 ]
 
 
