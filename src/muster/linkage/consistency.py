@@ -4,12 +4,12 @@ Pair thresholds alone chain people together: `Park Mi-young 1991-02-08` links
 to a record of the same name without a date, which links to `Pak Mi-yong
 1986-11-30`. After clustering, every two members of a cluster are checked:
 
-- a hard conflict (both birth dates and both passport numbers differ, or the
-  sexes differ and no passport number is shared) keeps them apart whatever
-  their own score: this is not one person;
-- a soft conflict (the birth dates or the passport numbers differ) keeps them
-  apart unless their own pair is a link: a renewed passport or a date typed
-  twice wrong is believed only on direct evidence, never through a middle record.
+- a hard conflict (both birth dates and both passport numbers differ) keeps
+  them apart whatever their own score: this is not one person;
+- a soft conflict (the birth dates, the passport numbers or the sexes differ)
+  keeps them apart unless their own pair is a link or they share a passport
+  number: a renewed passport, a date typed twice wrong or a mistyped sex is
+  believed only on direct evidence, never through a middle record.
 
 Two full dates conflict when two of year, month and day differ even after
 undoing a day/month swap (one typing slip is no conflict); a year-only date
@@ -102,9 +102,8 @@ def conflicting_pairs(
         pl.lit(True).alias("direct"),
     )
     pairs = pairs.join(direct, on=["unique_id", "unique_id_r"], how="left")
-    hard = (pl.col("date") & pl.col("passport_conflict")) | (
-        pl.col("sex_conflict") & ~pl.col("same_passport")
-    )
-    soft = (pl.col("date") | pl.col("passport_conflict")) & pl.col("direct").is_null()
+    hard = pl.col("date") & pl.col("passport_conflict")
+    soft = pl.col("date") | pl.col("passport_conflict") | pl.col("sex_conflict")
+    soft = soft & ~pl.col("same_passport") & pl.col("direct").is_null()
     kept_apart = pairs.filter(hard | soft).select("unique_id", "unique_id_r")
     return [(int(a), int(b)) for a, b in kept_apart.iter_rows()]

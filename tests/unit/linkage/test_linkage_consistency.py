@@ -61,12 +61,13 @@ def test_placeholder_of_another_year_conflicts() -> None:
     assert _conflicts(a, b) == [(0, 1)]
 
 
-def test_other_sex_conflicts_unless_the_passport_is_shared() -> None:
+def test_other_sex_needs_a_direct_link_or_a_shared_passport() -> None:
     a: Row = ("a", "Han", "Tae-su", "", "1969-06-14", "F", "624707730")
     b: Row = ("b", "Han", "Tae Su", "", "1969-06-14", "M", "")
     c: Row = ("c", "Han", "Tae Su", "", "1969-06-14", "M", "624707730")
-    assert _conflicts(a, b, linked=((0, 1),)) == [(0, 1)]
-    assert _conflicts(a, c, linked=((0, 1),)) == []
+    assert _conflicts(a, b) == [(0, 1)]
+    assert _conflicts(a, b, linked=((0, 1),)) == []
+    assert _conflicts(a, c) == []
 
 
 # p2 links to p1 by name and date, and to p4 by the passport: a chain from p1 to p4.
