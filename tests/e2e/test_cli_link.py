@@ -183,3 +183,11 @@ def test_spark_gives_the_same_clusters_as_duckdb_on_ten_thousand_records(tmp_pat
     code, err = _link(tmp_path, "--engine", "spark", "--model", str(model), text=text)
     assert code == 0, err
     assert _groups(tmp_path / "clusters.csv") == duckdb_groups
+
+
+def test_a_file_that_is_no_saved_model_is_refused(tmp_path: Path) -> None:
+    model = tmp_path / "model.json"
+    model.write_text('{"not": "a model"}', encoding="utf-8")
+    code, err = _link(tmp_path, "--model", str(model))
+    assert code == 1
+    assert "not a saved model" in err

@@ -142,3 +142,15 @@ def test_a_placeholder_is_never_one_digit_off(score: Any) -> None:
     assert labels["date_of_birth"] == "one digit off"
     _, labels = score(BASE, ("Kim", "Tae-ho", "", "1979-01-01", "M", ""))
     assert labels["date_of_birth"] == "same year, day unknown"
+
+
+def test_a_saved_model_is_rebuilt_for_another_sql_dialect() -> None:
+    saved = model.settings(term_frequencies=True).get_settings("duckdb").as_dict()
+    saved["comparisons"][0]["comparison_levels"][1]["m_probability"] = 0.777
+    saved["probability_two_random_records_match"] = 0.001
+    spark = model.for_dialect(saved, "spark")
+    level = spark["comparisons"][0]["comparison_levels"][1]
+    assert level["sql_condition"] == "`family_key_l` = `family_key_r`"
+    assert level["m_probability"] == 0.777
+    assert spark["probability_two_random_records_match"] == 0.001
+    assert model.for_dialect(saved, "duckdb") is saved
