@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/linkage.py --quick            # 20,000 records, about a minute
     .venv/bin/python bench/linkage.py --sizes 100000 1000000
+    .venv/bin/python bench/linkage_both.py --sizes 100000 1000000   # and a second generator
 
 For each size it generates records (Hangul, North/South readings, hanja, RR,
 McCune–Reischauer with diacritics, North Korean style, customary spellings,

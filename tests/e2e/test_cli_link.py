@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,69 @@ def test_link_with_spark_gives_the_same_clusters(tmp_path: Path) -> None:
     code, err = _link(tmp_path, "--engine", "spark")
     assert code == 0, err
     assert _groups(tmp_path / "clusters.csv") == EXPECTED
+
+
+_SURNAMES = [
+    ("Kim", "김"),
+    ("Lee", "이"),
+    ("Ri", "리"),
+    ("Park", "박"),
+    ("Choe", "최"),
+    ("Jeong", "정"),
+]
+_SYLLABLES = [
+    ("min", "민"),
+    ("su", "수"),
+    ("jin", "진"),
+    ("yeong", "영"),
+    ("hui", "희"),
+    ("cheol", "철"),
+]
+_SYLLABLES += [
+    ("ho", "호"),
+    ("seon", "선"),
+    ("mi", "미"),
+    ("hyeon", "현"),
+    ("ok", "옥"),
+    ("il", "일"),
+]
+
+
+def _many_records(count: int, seed: int = 5) -> str:
+    """Link input of `count` records: people listed one to three times, in Latin or Hangul."""
+    rng = random.Random(seed)
+    lines = [HEADER]
+    while len(lines) <= count:
+        family, native_family = rng.choice(_SURNAMES)
+        parts = rng.sample(_SYLLABLES, 2)
+        born = f"{rng.randint(1960, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        passport = f"M{rng.randint(10**7, 10**8 - 1)}" if rng.random() < 0.6 else ""
+        sex = rng.choice("MF")
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            native = native_family + "".join(p[1] for p in parts) if rng.random() < 0.4 else ""
+            given = "-".join(p[0] for p in parts).capitalize() if not native else ""
+            dob = born if rng.random() < 0.9 else f"{born[:4]}-01-01"
+            row = [f"r{len(lines)}", family if given else "", given, native, dob, sex]
+            lines.append(",".join([*row, passport if rng.random() < 0.7 else ""]))
+    return "\n".join(lines[: count + 1]) + "\n"
+
+
+@pytest.mark.slow
+def test_spark_gives_the_same_clusters_as_duckdb_on_ten_thousand_records(tmp_path: Path) -> None:
+    text = _many_records(10_000)
+    model = tmp_path / "model.json"
+    code, err = _link(tmp_path, "--save-model", str(model), text=text)
+    assert code == 0, err
+    duckdb_groups = _groups(tmp_path / "clusters.csv")
+    assert 3_000 < len(duckdb_groups) < 10_000
+    code, err = _link(tmp_path, "--engine", "spark", "--model", str(model), text=text)
+    assert code == 0, err
+    assert _groups(tmp_path / "clusters.csv") == duckdb_groups
+
+
+def test_a_file_that_is_no_saved_model_is_refused(tmp_path: Path) -> None:
+    model = tmp_path / "model.json"
+    model.write_text('{"not": "a model"}', encoding="utf-8")
+    code, err = _link(tmp_path, "--model", str(model))
+    assert code == 1
+    assert "not a saved model" in err

@@ -1,12 +1,17 @@
-"""`muster link INPUT --out OUTPUT [--engine duckdb|spark]` (SPEC §7, formats in §5)."""
+"""`muster link INPUT --out OUTPUT [--engine duckdb|spark] [--model M] [--save-model M]`.
+
+SPEC §7, formats in §5. A model saved from one run (`--save-model`) links
+another file, or the same file on another engine, without training (`--model`).
+"""
 
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +20,8 @@ from muster.cli.app import app, handled, read_input_file, refuse
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from muster.linkage.link import LinkResult
 
 __all__ = ["app", "link"]
 
@@ -60,6 +67,13 @@ def link(
     engine: Annotated[
         EngineChoice, typer.Option("--engine", help="Where Splink runs (spark: local mode).")
     ] = EngineChoice.duckdb,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Use this saved model (Splink JSON) instead of training."),
+    ] = None,
+    save_model: Annotated[
+        Path | None, typer.Option("--save-model", help="Write the model used (Splink JSON) here.")
+    ] = None,
 ) -> None:
     """Cluster person records: records of one person get the same cluster_id."""
     # Imported here so that `muster --help` and other commands start fast.
@@ -70,26 +84,48 @@ def link(
         refuse(f"{input_file}: no such file")
     if not out.parent.exists():
         refuse(f"{out.parent}: no such directory for --out")
+    settings = _read_model(model) if model else None
     _quiet_libraries()
-    console = Console(stderr=True, log_path=False)
-    progress = _Progress(console)
+    progress = _Progress(Console(stderr=True, log_path=False))
     limits = Settings().local_file_limits()
     with progress.status:
         with handled():  # rejected input: every error by row and column on stderr, exit 1
             data = read_input_file(input_file, limits.max_upload_bytes)
             records = read_link_frame(data, input_file.name, limits).drop("row")
         progress(f"read {len(records):,} records")
-        clusters, review_pairs = _link_and_write(records, engine, out, progress)
-    people = clusters["cluster_id"].n_unique()
-    progress(f"wrote {out}: {len(records):,} records, {people:,} people")
-    if review_pairs:
-        progress(f"{review_pairs:,} uncertain pairs left as separate people")
+        result = _link_and_write(records, engine, out, progress, settings)
+        if save_model:
+            save_model.write_text(json.dumps(result.settings, indent=1), encoding="utf-8")
+    _summary(result, out, progress)
+
+
+def _summary(result: LinkResult, out: Path, progress: _Progress) -> None:
+    """Records, people and pairs to review, on stderr."""
+    people = result.clusters["cluster_id"].n_unique()
+    progress(f"wrote {out}: {len(result.clusters):,} records, {people:,} people")
+    if len(result.review_pairs):
+        progress(f"{len(result.review_pairs):,} pairs to review, most consequential first")
+
+
+def _read_model(path: Path) -> dict[str, Any]:
+    """A saved model's Splink settings, or a usage error."""
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        refuse(f"{path}: not a saved model ({error})")
+    if not isinstance(settings, dict) or "comparisons" not in settings:
+        refuse(f"{path}: not a saved model (no comparisons)")
+    return settings
 
 
 def _link_and_write(
-    records: pl.DataFrame, engine: EngineChoice, out: Path, progress: _Progress
-) -> tuple[pl.DataFrame, int]:
-    """Link the records and write the clusters: (clusters, number of grey-zone pairs).
+    records: pl.DataFrame,
+    engine: EngineChoice,
+    out: Path,
+    progress: _Progress,
+    settings: dict[str, Any] | None,
+) -> LinkResult:
+    """Link the records and write the clusters.
 
     Splink is imported only here, after the input was read, so that a rejected
     file is reported without waiting for it.
@@ -100,8 +136,8 @@ def _link_and_write(
 
     chosen: Engine = "spark" if engine is EngineChoice.spark else "duckdb"
     try:
-        result = link_records(records, engine=chosen, progress=progress)
+        result = link_records(records, engine=chosen, settings=settings, progress=progress)
     except EngineUnavailable as error:
         refuse(str(error))
     write_link_output(result.clusters, out)
-    return result.clusters, len(result.review_pairs)
+    return result

@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 import polars as pl
 
-from muster.linkage.fields import FieldFacts, Reading, part_field_facts, whole_field_facts
+from muster.linkage.fields import (
+    FieldFacts,
+    Reading,
+    missplit_reading,
+    part_field_facts,
+    whole_field_facts,
+)
 
 LINK_INPUT_COLUMNS = (
     "record_id",
@@ -73,6 +79,26 @@ def _with_facts(names: pl.DataFrame) -> pl.DataFrame:
     return names.join(table, on="name_native", how="left", maintain_order="left")
 
 
+def _with_missplits(names: pl.DataFrame) -> pl.DataFrame:
+    """`missplit` (a whole name split in the wrong place) and its reading as `ms.*` columns."""
+    candidates = names.filter(
+        pl.col("family_name").str.contains(r"[\s,]") & pl.col("given_name").is_not_null()
+    )
+    pairs = candidates.select("family_name", "given_name").unique()
+    rows = []
+    for family, given in pairs.iter_rows():
+        reading = missplit_reading(family, given)
+        if reading is not None:
+            rows.append((family, given, *(getattr(reading, o) for o in OUTPUTS)))
+    schema = ["family_name", "given_name", *(f"ms.{o}" for o in OUTPUTS)]
+    table = pl.DataFrame(rows, schema=schema, orient="row").cast(pl.String)
+    joined = names.join(table, on=["family_name", "given_name"], how="left", maintain_order="left")
+    flagged = pl.col("family_name").is_in(table["family_name"].implode())
+    return joined.with_columns(
+        (flagged & pl.col("ms.family_key").is_not_null()).fill_null(False).alias("missplit")
+    )
+
+
 def _col(column: str, fact: str) -> pl.Expr:
     return pl.col(f"{column}:{fact}")
 
@@ -96,7 +122,9 @@ def _latin(output: str) -> pl.Expr:
         .otherwise(_col("family_name", f"whole.{output}"))
     )
     return (
-        pl.when(~family & given)
+        pl.when(pl.col("missplit"))
+        .then(pl.col(f"ms.{output}"))
+        .when(~family & given)
         .then(_col("given_name", f"whole.{output}"))
         .when(family & ~given)
         .then(family_only)
@@ -131,7 +159,7 @@ def _reading(output: str) -> pl.Expr:
 def name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """`family_key`, `given_key`, `given_hangul`, `given_readings` per record (rows in order)."""
     names = frame.select(_clean_text(c).alias(c) for c in NAME_COLUMNS)
-    return _with_facts(names).select(_reading(o) for o in OUTPUTS)
+    return _with_missplits(_with_facts(names)).select(_reading(o) for o in OUTPUTS)
 
 
 def _clean_text(column: str) -> pl.Expr:
@@ -153,22 +181,47 @@ def _sex() -> pl.Expr:
     return pl.when(sex.is_in(["M", "F"])).then(sex).otherwise(None).alias("sex")
 
 
+# A register that knows only the year writes 1 January (or 00 for the day or month);
+# one that knows nothing writes 1900-01-01. Neither is a date to compare day by day.
+_YEAR_ONLY = r"^\d{4}-(01-01|00-\d\d|\d\d-00)$"
+_UNKNOWN_BEFORE = "1901"
+
+
+def _dates(column: str = "date_of_birth") -> list[pl.Expr]:
+    """`dob` (a full date, null for a placeholder), `birth_year` (null if unknown) and parts."""
+    written = _clean_text(column)
+    year = written.str.slice(0, 4)
+    known_year = written.str.contains(r"^\d{4}-") & (year >= _UNKNOWN_BEFORE)
+    full = known_year & ~written.str.contains(_YEAR_ONLY)
+    dob = pl.when(full).then(written)
+    return [
+        dob.alias("dob"),
+        dob.str.to_date("%Y-%m-%d", strict=False).is_not_null().alias("dob_exists"),
+        pl.when(known_year).then(year).alias("birth_year"),
+        dob.str.slice(5, 5).alias("birth_month_day"),
+    ]
+
+
+# A record without a birth year is compared only with records of a name this rare: on a
+# commoner name, names alone are never evidence enough, and the pairs would fill memory.
+RARE_NAME_RECORDS = 30
+
+
+def _rare_name() -> pl.Expr:
+    """True if at most RARE_NAME_RECORDS records share the family and given keys."""
+    count = pl.len().over("family_key", "given_key")
+    return (count <= RARE_NAME_RECORDS).alias("rare_name")
+
+
 def build_features(records: pl.DataFrame) -> pl.DataFrame:
     """Model input: `unique_id` (row number) and the normalised comparison columns."""
     frame = records.select(pl.col(c).cast(pl.String) for c in LINK_INPUT_COLUMNS)
-    dob = _clean_text("date_of_birth")
-    return pl.concat(
+    features = pl.concat(
         [
             frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("unique_id")),
             name_keys(frame),
-            frame.select(
-                dob.alias("dob"),
-                dob.str.to_date("%Y-%m-%d", strict=False).is_not_null().alias("dob_exists"),
-                dob.str.slice(0, 4).alias("birth_year"),
-                dob.str.slice(5, 5).alias("birth_month_day"),
-                _sex(),
-                _passport(),
-            ),
+            frame.select(*_dates(), _sex(), _passport()),
         ],
         how="horizontal",
     )
+    return features.with_columns(_rare_name())

@@ -147,6 +147,35 @@ def should_swap(family: FieldFacts, given: FieldFacts) -> bool:
     return family.rank is None or (given.rank < family.rank and given.rank <= _MOST_COMMON_RANK)
 
 
+@lru_cache(maxsize=1 << 16)
+def missplit_reading(family: str, given: str) -> Reading | None:
+    """A whole Latin name split in the wrong place ("Gim Tae" / "hyeon" -> 김, 태현); else None.
+
+    The family field holds the surname and the start of the given name, and the
+    given field the rest, usually in lower case after a hyphen was cut. A field
+    that is a two-syllable surname as written ("Nam Gung") is left alone, and a
+    capitalised surname in the given field means swapped fields ("Sun Mi" / "Kim").
+    """
+    if "," in family:
+        head, _, tail = family.partition(",")
+        tokens = [head.strip(), *(t for t in _TOKENS.split(tail) if t)]
+    else:
+        tokens = [t for t in _TOKENS.split(family) if t]
+    if len(tokens) < 2 or not given.strip() or is_native(family) or is_native(given):
+        return None
+    if surname_rank(family) is not None or surname_rank(tokens[0]) is None:
+        return None
+    if given[:1].isupper() and surname_rank(given.strip()) is not None:
+        return None  # "Sun Mi" / "Kim": the fields are swapped, not split in the wrong place
+    rest = "-".join([*tokens[1:], given.strip()])
+    return Reading(
+        family_key=family_key_of(tokens[0]),
+        given_key=given_key_of(rest),
+        family_hangul=latin_surname_hangul(tokens[0]),
+        given_readings=_readings(rest),
+    )
+
+
 def latin_reading(family: FieldFacts | None, given: FieldFacts | None) -> tuple[Reading, str]:
     """Reading of the family/given fields and what was repaired ("", "merged", "swapped")."""
     if family is None and given is not None:
@@ -180,10 +209,13 @@ def native_reading(native: FieldFacts, latin: Reading) -> Reading:
 
 
 def combine(
-    family: FieldFacts | None, given: FieldFacts | None, native: FieldFacts | None
+    family: FieldFacts | None,
+    given: FieldFacts | None,
+    native: FieldFacts | None,
+    missplit: Reading | None = None,
 ) -> tuple[Reading, str]:
     """The record's reading: native script first, Latin fields for what it lacks."""
-    latin, repair = latin_reading(family, given)
+    latin, repair = (missplit, "merged") if missplit else latin_reading(family, given)
     if native is None:
         return latin, repair
     if native.native:
@@ -223,8 +255,12 @@ def _facts_or_none(text: str, native: bool = False) -> FieldFacts | None:
 
 def normalise_name(family_name: str, given_name: str, name_native: str) -> PersonName:
     """Keys for one person's name fields, preferring the native script when present."""
+    missplit = missplit_reading(family_name.strip(), given_name.strip())
     reading, repair = combine(
-        _facts_or_none(family_name), _facts_or_none(given_name), _facts_or_none(name_native, True)
+        _facts_or_none(family_name),
+        _facts_or_none(given_name),
+        _facts_or_none(name_native, True),
+        missplit,
     )
     return PersonName(
         family_key=reading.family_key,
@@ -244,6 +280,7 @@ def clear_caches() -> None:
         field_facts,
         whole_field_facts,
         part_field_facts,
+        missplit_reading,
         names.is_native,
         names.to_hangul,
         names.native_splits,

@@ -19,18 +19,12 @@ from splink import Linker
 
 from muster.linkage import model
 from muster.linkage.clustering import ScoredPairs, cluster_labels
+from muster.linkage.consistency import conflicting_pairs
 from muster.linkage.engines import Engine, database_api, register_table
 from muster.linkage.features import build_features
+from muster.linkage.review import review_queue
 
 Progress = Callable[[str], None]
-
-PAIR_SCHEMA = {
-    "record_id_l": pl.String,
-    "record_id_r": pl.String,
-    "evidence_bits": pl.Float64,
-    "match_probability": pl.Float64,
-    "match_weight": pl.Float64,
-}
 
 
 @dataclass(frozen=True)
@@ -55,13 +49,23 @@ class LinkOptions:
     both written in Hangul (or hanja) and differ, are not put in one cluster through
     other links (this stops chains of namesakes and twins: 김영수 - "Kim Yong Su" -
     김용수), unless a reviewer said so; every candidate pair is scored for this,
-    however weak.
+    however weak. With `consistency`, members of a cluster that contradict each
+    other (dates and passports, or sex) are split apart (`linkage.consistency`).
+    Pairs within `review_margin_bits` of the threshold are questions for a
+    reviewer; at most `review_limit` of them are kept, those whose answer would
+    change the most (`linkage.review`). A pair with neither two full birth dates
+    nor a shared passport number needs `weak_margin_bits` more: it rests on names
+    and at most a year, and namesakes born in one year are common (measured on the
+    registers generator: precision 0.979 -> 0.985 at 100,000 records, recall 0.869 -> 0.846).
     """
 
     link_bits: float = 16.0
     min_probability: float = 0.5
     veto_bits: float = 2.0
     review_margin_bits: float = 4.0
+    review_limit: int = 2_000
+    weak_margin_bits: float = 1.0
+    consistency: bool = True  # split clusters whose members contradict each other
 
 
 @dataclass(frozen=True)
@@ -133,13 +137,10 @@ def _cluster_ids(record_ids: pl.Series, labels: np.ndarray[Any, Any]) -> pl.Data
     return named.select("record_id", "cluster_id")
 
 
-def _review_pairs(
-    pairs: pl.DataFrame,
-    record_ids: pl.Series,
-    zone: tuple[float, float],
-    decided: set[tuple[int, int]],
+def _grey_pairs(
+    pairs: pl.DataFrame, zone: tuple[float, float], decided: set[tuple[int, int]]
 ) -> pl.DataFrame:
-    """Grey-zone pairs not yet decided, most likely matches first."""
+    """Scored pairs in the grey zone that no reviewer has decided yet."""
     low, high = zone
     grey = pairs.filter(pl.col("evidence_bits").is_between(low, high, "left"))
     if decided:
@@ -148,17 +149,7 @@ def _review_pairs(
             for a, b in grey.select("unique_id_l", "unique_id_r").iter_rows()
         ]
         grey = grey.filter(pl.Series(undecided, dtype=pl.Boolean))
-    ids = record_ids.to_list()
-    return pl.DataFrame(
-        {
-            "record_id_l": [ids[i] for i in grey["unique_id_l"].to_list()],
-            "record_id_r": [ids[i] for i in grey["unique_id_r"].to_list()],
-            "evidence_bits": grey["evidence_bits"],
-            "match_probability": grey["match_probability"],
-            "match_weight": grey["match_weight"],
-        },
-        schema=PAIR_SCHEMA,
-    ).sort("evidence_bits", descending=True)
+    return grey
 
 
 def _check_ids(record_ids: pl.Series) -> None:
@@ -167,6 +158,19 @@ def _check_ids(record_ids: pl.Series) -> None:
         raise ValueError("every record needs a record_id")
     if record_ids.n_unique() != len(record_ids):
         raise ValueError("record_id values must be unique")
+
+
+def _weakly_identified(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
+    """Mask of the pairs with neither two full birth dates nor one shared passport number.
+
+    Such a pair rests on names and at most a year, and namesakes are common.
+    """
+    full = features["dob"].is_not_null().to_numpy()
+    passport = features["passport"].cast(pl.Categorical).to_physical().cast(pl.Int64)
+    codes = passport.fill_null(-1).to_numpy()
+    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
+    shared = (codes[left] >= 0) & (codes[left] == codes[right])
+    return np.asarray(~(full[left] & full[right]) & ~shared, dtype=bool)
 
 
 def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
@@ -179,13 +183,15 @@ def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any
 
 def _clusters(
     pairs: pl.DataFrame,
-    count: int,
+    features: pl.DataFrame,
     threshold: float,
     decisions: tuple[list[tuple[int, int]], list[tuple[int, int]]],
     vetoed: np.ndarray[Any, Any],
+    consistency: bool,
 ) -> np.ndarray[Any, Any]:
-    """Cluster labels; clusters holding a vetoed pair are rebuilt without joining it."""
+    """Cluster labels; clusters holding a vetoed or conflicting pair are rebuilt without it."""
     same, split = decisions
+    count = len(features)
     scored = ScoredPairs(
         left=pairs["unique_id_l"].to_numpy(),
         right=pairs["unique_id_r"].to_numpy(),
@@ -194,12 +200,43 @@ def _clusters(
     labels = cluster_labels(count, scored, threshold, same, split)
     left, right = scored.left[vetoed], scored.right[vetoed]
     together = labels[left] == labels[right]
+    vetoes = list(zip(left[together].tolist(), right[together].tolist(), strict=True))
+    if consistency:
+        linked = pairs.filter(pl.col("evidence_bits") >= threshold)
+        vetoes += conflicting_pairs(features, labels, linked.select("unique_id_l", "unique_id_r"))
     confirmed = set(same) | {(b, a) for a, b in same}
-    vetoes = [p for p in zip(left[together].tolist(), right[together].tolist(), strict=True)]
     vetoes = [p for p in vetoes if p not in confirmed]
     if not vetoes:
         return labels
     return cluster_labels(count, scored, threshold, same, [*split, *vetoes])
+
+
+def _trained_linker(
+    features: pl.DataFrame, engine: Engine, settings: dict[str, Any] | None, report: Progress
+) -> Linker:
+    """A Splink linker on the features: the saved model (for this engine) or one trained here."""
+    report(f"starting {engine}")
+    table = register_table(database_api(engine), features.to_arrow(), "muster_link_records")
+    if settings is not None:
+        model_settings = model.for_dialect(settings, "spark" if engine == "spark" else "duckdb")
+        return Linker(table, model_settings, log_level=None)
+    large = len(features) >= model.MIN_RECORDS_TO_TRAIN
+    linker = Linker(table, model.settings(term_frequencies=large), log_level=None)
+    report("estimating model parameters")
+    model.train(linker, len(features))
+    return linker
+
+
+def _weighed(
+    pairs: pl.DataFrame, features: pl.DataFrame, options: LinkOptions
+) -> tuple[pl.DataFrame, np.ndarray[Any, Any]]:
+    """Pairs with weakly identified ones marked down, and the mask of vetoed pairs."""
+    vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy()
+    vetoed |= _other_hangul(features, pairs)
+    if options.weak_margin_bits:
+        weak = pl.Series(_weakly_identified(features, pairs)) * options.weak_margin_bits
+        pairs = pairs.with_columns(pl.col("evidence_bits") - weak)
+    return pairs, vetoed
 
 
 def link_records(
@@ -222,31 +259,24 @@ def link_records(
     _check_ids(record_ids)
     report("normalising names")
     features = build_features(records)
-    report(f"starting {engine}")
-    db_api = database_api(engine)
-    table = register_table(db_api, features.to_arrow(), "muster_link_records")
-    large = len(features) >= model.MIN_RECORDS_TO_TRAIN
-    linker = Linker(table, settings or model.settings(term_frequencies=large), log_level=None)
-    if settings is None:
-        report("estimating model parameters")
-        model.train(linker, len(features))
+    linker = _trained_linker(features, engine, settings, report)
     report("scoring candidate pairs")
     trained = linker.misc.save_model_to_json()
     prior = prior_bits(trained)
     threshold = link_threshold(options, prior)
     zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
-    pairs = _scored_pairs(linker, prior)
+    pairs, vetoed = _weighed(_scored_pairs(linker, prior), features, options)
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
-    vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy() | _other_hangul(
-        features, pairs
-    )
-    labels = _clusters(pairs, len(features), threshold, (same, split), vetoed)
+    labels = _clusters(pairs, features, threshold, (same, split), vetoed, options.consistency)
+    grey = _grey_pairs(pairs, zone, set(same) | set(split))
     return LinkResult(
         clusters=_cluster_ids(record_ids, labels),
-        review_pairs=_review_pairs(pairs, record_ids, zone, set(same) | set(split)),
+        review_pairs=review_queue(
+            grey, labels, threshold, record_ids.to_list(), options.review_limit
+        ),
         settings=trained,
-        trained=settings is None and large,
+        trained=settings is None and len(features) >= model.MIN_RECORDS_TO_TRAIN,
         threshold_bits=threshold,
         scored_pairs=len(pairs),
         notes=notes,

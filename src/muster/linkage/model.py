@@ -109,12 +109,19 @@ def given_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
     )
 
 
+# Only a year on one side (or both): a register that did not know the day wrote 1 January.
+_NO_YEAR = "birth_year_l IS NULL OR birth_year_r IS NULL"
+_SAME_YEAR_ONLY = "birth_year_l = birth_year_r AND (dob_l IS NULL OR dob_r IS NULL)"
+
+
 def dob_comparison() -> cl.CustomComparison:
-    """Date of birth: exact, day and month swapped, one digit off, different.
+    """Date of birth: exact, day and month swapped, one digit off, year only, different.
 
     One digit off is split three ways: from a date that cannot exist (a typing
     slip for certain), in the year, in the month or day; they are not equally
-    common between two random people.
+    common between two random people. A placeholder (1 January, 1900-01-01) is
+    a year or nothing, never a date that conflicts with the real one; the same
+    year is weak evidence, because namesakes born in one year are common.
     """
     one_digit = cll.And(cll.CustomLevel(_DOB_TWO_OF_THREE), cll.LevenshteinLevel("dob", 1))
     # A date that does not exist (1985-17-03) is a typing slip, so one digit from it is telling.
@@ -127,26 +134,37 @@ def dob_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="date_of_birth",
         comparison_levels=[
-            cll.NullLevel("dob"),
+            cll.CustomLevel(_NO_YEAR, "no year").configure(is_null_level=True),
             _prior(cll.ExactMatchLevel("dob"), 0.86, 6e-5),
             _prior(cll.CustomLevel(_DOB_SWAPPED, "day and month swapped"), 0.03, 1e-5),
             _prior(impossible.configure(label_for_charts="one digit off, no such day"), 0.01, 1e-6),
             _prior(year_digit.configure(label_for_charts="one digit off in the year"), 0.03, 3e-4),
             _prior(one_digit.configure(label_for_charts="one digit off"), 0.03, 2e-4),
+            _prior(cll.CustomLevel(_SAME_YEAR_ONLY, "same year, day unknown"), 0.2, 0.02),
             _prior(cll.ElseLevel(), 5e-4, 0.999),
         ],
     )
 
 
 def passport_comparison() -> cl.CustomComparison:
-    """Passport number: exact, one typo, different."""
+    """Passport number: exact, one slip (a character or two neighbours swapped), different.
+
+    The same number is near-conclusive (u is fixed: random sampling rarely sees
+    a shared number, and EM would let names outvote it); a different one is
+    weak evidence against, because people renew passports.
+    """
+    same = cll.ExactMatchLevel("passport").configure(
+        m_probability=0.85, u_probability=1e-7, fix_u_probability=True
+    )
     return cl.CustomComparison(
         output_column_name="passport_no",
         comparison_levels=[
             cll.NullLevel("passport"),
-            _prior(cll.ExactMatchLevel("passport"), 0.85, 0.00001),
-            _prior(cll.LevenshteinLevel("passport", 1), 0.1, 0.0001),
-            _prior(cll.ElseLevel(), 0.05, 0.99989),
+            same,
+            _prior(cll.DamerauLevenshteinLevel("passport", 1), 0.08, 1e-6).configure(
+                fix_u_probability=True, label_for_charts="one slip apart"
+            ),
+            _prior(cll.ElseLevel(), 0.07, 0.999),
         ],
     )
 
@@ -163,6 +181,9 @@ def sex_comparison() -> cl.CustomComparison:
     )
 
 
+_SAME_NAME = "l.family_key = r.family_key AND l.given_key = r.given_key"
+
+
 def prediction_blocking_rules() -> list[Any]:
     """Candidate pairs: each rule tolerates an error in the fields it does not use."""
     return [
@@ -172,10 +193,10 @@ def prediction_blocking_rules() -> list[Any]:
         block_on("family_key", "given_key", "birth_year"),
         block_on("family_key", "given_key", "birth_month_day"),
         _NAMES_SWAPPED_BLOCK,
-        # A record without a birth date meets the records of the same name; only a
-        # rare name (term frequencies) gives enough evidence to link it.
-        "l.family_key = r.family_key AND l.given_key = r.given_key AND l.dob IS NULL",
-        "l.family_key = r.family_key AND l.given_key = r.given_key AND r.dob IS NULL",
+        # A record without a birth year meets the records of the same name if that name
+        # is rare (features.RARE_NAME_RECORDS); only then can names alone link it.
+        f"{_SAME_NAME} AND l.rare_name AND l.birth_year IS NULL",
+        f"{_SAME_NAME} AND l.rare_name AND r.birth_year IS NULL",
     ]
 
 
@@ -231,3 +252,34 @@ def train(linker: Linker, record_count: int) -> None:
         training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
         )
+
+
+def _uses_term_frequencies(saved: dict[str, Any]) -> bool:
+    """True if any level of a saved model adjusts for term frequencies."""
+    return any(
+        level.get("tf_adjustment_column")
+        for comparison in saved["comparisons"]
+        for level in comparison["comparison_levels"]
+    )
+
+
+def for_dialect(saved: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A saved model's parameters on this model's levels written in another SQL dialect.
+
+    Splink keeps the SQL of a saved model as written: DuckDB's double quotes are
+    string literals to Spark. So the levels are rebuilt for the dialect and the
+    trained m and u probabilities copied over, level by level.
+    """
+    if saved.get("sql_dialect") == dialect:
+        return saved
+    fresh = settings(_uses_term_frequencies(saved)).get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
+    pairs = zip(fresh["comparisons"], saved["comparisons"], strict=True)
+    for new, old in pairs:
+        if new["output_column_name"] != old["output_column_name"]:
+            raise ValueError(f"saved model compares {old['output_column_name']}, not this model")
+        for level, trained in zip(new["comparison_levels"], old["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability", "tf_minimum_u_value"):
+                if key in trained:
+                    level[key] = trained[key]
+    fresh["probability_two_random_records_match"] = saved["probability_two_random_records_match"]
+    return dict(fresh)

@@ -65,6 +65,7 @@ def test_review_pairs_are_grey_zone_pairs_by_record_id(result: LinkResult) -> No
         "evidence_bits",
         "match_probability",
         "match_weight",
+        "priority",
     ]
     assert pairs["evidence_bits"].is_between(10, 20, "left").all()
     ids = set(cases_frame()["record_id"].to_list())

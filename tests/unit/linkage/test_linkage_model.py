@@ -93,3 +93,64 @@ def test_hangul_that_the_latin_spelling_cannot_be_counts_against(score: Any) -> 
     same, labels = score(("", "", "김영수", "1990-02-02", "M", ""), spelled)
     assert labels["given_name"] == "Exact match on given_key"
     assert same > other + 5
+
+
+def test_a_shared_passport_outweighs_other_scripts_and_a_placeholder(score: Any) -> None:
+    latin: Record = ("Seo", "Kyongho", "", "1972-03-14", "M", "512307746")
+    shared, labels = score(latin, ("", "", "서경호", "1972-01-01", "M", "512307746"))
+    assert labels["passport_no"] == "Exact match on passport"
+    assert labels["date_of_birth"] == "same year, day unknown"
+    absent, labels = score(latin, ("", "", "서경호", "1972-01-01", "M", ""))
+    assert labels["passport_no"] == "passport is NULL"
+    assert shared > absent + 20
+
+
+def test_a_passport_one_digit_apart_counts_for(score: Any) -> None:
+    latin: Record = ("Seo", "Kyongho", "", "1972-03-14", "M", "512307746")
+    typo, labels = score(latin, ("Seo", "Kyong-ho", "", "", "M", "512307747"))
+    assert labels["passport_no"] == "one slip apart"
+    swapped, labels = score(latin, ("Seo", "Kyong-ho", "", "", "M", "513207746"))
+    assert labels["passport_no"] == "one slip apart"
+    absent, _ = score(latin, ("Seo", "Kyong-ho", "", "", "M", ""))
+    assert typo > absent + 15
+    assert swapped == pytest.approx(typo)
+
+
+def test_another_passport_is_weak_evidence_against(score: Any) -> None:
+    latin: Record = ("Seo", "Kyongho", "", "1972-03-14", "M", "512307746")
+    renewed, labels = score(latin, ("Seo", "Kyong-ho", "", "1972-03-14", "M", "M44455566"))
+    assert labels["passport_no"] == "All other comparisons"
+    absent, _ = score(latin, ("Seo", "Kyong-ho", "", "1972-03-14", "M", ""))
+    assert absent - 5 < renewed < absent
+
+
+def test_a_placeholder_in_the_same_year_is_weak_evidence(score: Any) -> None:
+    ra: Record = ("Ra", "Mi-ran", "", "1994-06-17", "F", "")
+    na, labels = score(ra, ("Na", "Mi-ran", "", "1994-01-01", "F", ""))
+    assert labels["date_of_birth"] == "same year, day unknown"
+    exact, _ = score(ra, ("Na", "Mi-ran", "", "1994-06-17", "F", ""))
+    unknown, labels = score(ra, ("Na", "Mi-ran", "", "1900-01-01", "F", ""))
+    assert labels["date_of_birth"] == "no year"
+    other_year, _ = score(ra, ("Na", "Mi-ran", "", "1993-01-01", "F", ""))
+    assert exact > na + 8
+    assert unknown < na < unknown + 4
+    assert other_year < unknown - 5
+
+
+def test_a_placeholder_is_never_one_digit_off(score: Any) -> None:
+    _, labels = score(BASE, ("Kim", "Tae-ho", "", "1979-01-08", "M", ""))
+    assert labels["date_of_birth"] == "one digit off"
+    _, labels = score(BASE, ("Kim", "Tae-ho", "", "1979-01-01", "M", ""))
+    assert labels["date_of_birth"] == "same year, day unknown"
+
+
+def test_a_saved_model_is_rebuilt_for_another_sql_dialect() -> None:
+    saved = model.settings(term_frequencies=True).get_settings("duckdb").as_dict()
+    saved["comparisons"][0]["comparison_levels"][1]["m_probability"] = 0.777
+    saved["probability_two_random_records_match"] = 0.001
+    spark = model.for_dialect(saved, "spark")
+    level = spark["comparisons"][0]["comparison_levels"][1]
+    assert level["sql_condition"] == "`family_key_l` = `family_key_r`"
+    assert level["m_probability"] == 0.777
+    assert spark["probability_two_random_records_match"] == 0.001
+    assert model.for_dialect(saved, "duckdb") is saved
