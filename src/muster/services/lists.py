@@ -104,7 +104,19 @@ def submit_list(
     except IntakeRejected as rejected:
         _keep_rejected(uow, actor, receipt, rejected, now)
         raise
-    return _store_with_retry(uow, actor, tree, call_id, unit_code, receipt, parsed, now)
+    arrival = _Arrival(call_id, unit_code, receipt, parsed, now)
+    return _store_with_retry(uow, actor, tree, arrival)
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    """A list received, kept and read, on its way into the store."""
+
+    call_id: int
+    unit_code: str
+    receipt: Receipt
+    parsed: ParsedList
+    now: datetime
 
 
 _EMPTY_LIST = RowError(
@@ -155,42 +167,30 @@ def _require_workplace_list(tree: UnitTree, unit_code: str) -> None:
 
 
 def _store_with_retry(
-    uow: UnitOfWork,
-    actor: User,
-    tree: UnitTree,
-    call_id: int,
-    unit_code: str,
-    receipt: Receipt,
-    parsed: ParsedList,
-    now: datetime,
+    uow: UnitOfWork, actor: User, tree: UnitTree, arrival: _Arrival
 ) -> SubmitOutcome:
     """Store the list; if another submission for the unit committed first, go again on top."""
     for attempt in range(STORE_ATTEMPTS):
         try:
-            return _store(uow, actor, tree, call_id, unit_code, receipt, parsed, now)
+            return _store(uow, actor, tree, arrival)
         except (IntegrityError, OperationalError) as clash:
             uow.session.rollback()
             if isinstance(clash, OperationalError) and "locked" not in str(clash.orig):
                 raise
             if attempt == STORE_ATTEMPTS - 1:
                 raise DomainError(
-                    f"another list for {unit_code!r} was being stored at the same moment; "
+                    f"another list for {arrival.unit_code!r} was being stored at the same moment; "
                     "your file was kept: please send it again"
                 ) from clash
     raise AssertionError("unreachable")
 
 
-def _store(
-    uow: UnitOfWork,
-    actor: User,
-    tree: UnitTree,
-    call_id: int,
-    unit_code: str,
-    receipt: Receipt,
-    parsed: ParsedList,
-    now: datetime,
-) -> SubmitOutcome:
+def _store(uow: UnitOfWork, actor: User, tree: UnitTree, arrival: _Arrival) -> SubmitOutcome:
     """One attempt: the new version, its entries, hold matches, outcome and audit event."""
+    call_id, unit_code, receipt, now = (
+        arrival.call_id, arrival.unit_code, arrival.receipt, arrival.now
+    )  # fmt: skip
+    parsed = arrival.parsed
     submission = uow.submissions.load(call_id, unit_code)
     latest = submission.latest_version
     if latest is not None and latest.content_sha256 == receipt.sha256:
