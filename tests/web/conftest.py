@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from muster.bootstrap import Muster
 from muster.domain.units import UnitKind
 from muster.domain.users import OPERATOR
+from muster.services import accounts
 from muster.services.accounts import set_password
 from muster.services.calls import issue_call
 from muster.web import create_app
@@ -25,6 +27,13 @@ HEADER = (
 )
 GOOD_CSV = HEADER + "P1,Kim,Chol Su,김철수,1985-03-14,M,M1234567,illness,2021-07-01,no,yes,fever\n"
 BAD_CSV = GOOD_CSV + ",Ri,Yong Hui,리영희,1990-13-02,F,,illness,,no,maybe,\n"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 at its smallest cost in tests (a hash carries its parameters, so checks agree)."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", cheap)
 
 
 @pytest.fixture
