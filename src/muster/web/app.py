@@ -9,16 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from muster.bootstrap import Muster
 from muster.domain.errors import DomainError, NotFound, NotPermitted
+from muster.reports.fonts import shipped_font
 from muster.web.render import render, see_other
 from muster.web.routes import auth, board, calls, files, home, lists, review
 from muster.web.security import SignInRequired
 
 STATIC = Path(__file__).parent / "static"
+FONT_CACHE = {"Cache-Control": "public, max-age=604800"}
 
 
 def create_app(muster: Muster) -> FastAPI:
@@ -29,6 +31,11 @@ def create_app(muster: Muster) -> FastAPI:
     for module in (auth, home, calls, lists, review, board, files):
         app.include_router(module.router)
     _handlers(app)
+
+    @app.get("/fonts/NotoSansKR-Regular.otf")
+    def hangul_font() -> FileResponse:
+        """Noto Sans KR from the Python dependencies: Hangul on machines without a CJK font."""
+        return FileResponse(shipped_font(), media_type="font/otf", headers=FONT_CACHE)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
