@@ -116,3 +116,28 @@ def test_the_session_token_is_not_stored(world: Muster) -> None:
 
         stored = [r[0] for r in uow.session.execute(text("SELECT token_sha256 FROM web_sessions"))]
     assert stored and token not in stored
+
+
+def test_cli_sets_passwords(world: Muster) -> None:
+    from typer.testing import CliRunner
+
+    from muster.cli import app
+
+    url = world.settings.database_url
+    runner = CliRunner()
+    add = ["user", "add", "--name", "clerk2", "--unit", "W1", "--permission", "submit"]
+    added = runner.invoke(app, ["--db", url, *add, "--password", "first password"])
+    assert added.exit_code == 0, added.output
+    client = TestClient(create_app(world), follow_redirects=False)
+    assert _try(client, "clerk2", "first password") == 303
+    changed = runner.invoke(app, ["--db", url, "user", "password", "--name", "clerk2",
+                                  "--password", "second password"])  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert client.get("/").status_code == 303  # a new password ends every session
+    assert _try(client, "clerk2", "first password") == 401
+    assert _try(client, "clerk2", "second password") == 303
+    short = runner.invoke(app, ["--db", url, "user", "password", "--name", "clerk2",
+                                "--password", "short"])  # fmt: skip
+    assert short.exit_code == 1
+    no_terminal = runner.invoke(app, ["--db", url, "user", "password", "--name", "clerk2"])
+    assert no_terminal.exit_code == 1
