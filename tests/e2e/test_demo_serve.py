@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.cli import MUSTER
@@ -82,6 +83,24 @@ class Server:
             self.proc.wait()
 
 
+def _password(printed: str, login: str) -> str:
+    """The password `muster demo` printed for a login."""
+    line = next(line for line in printed.splitlines() if line.split()[:1] == [login])
+    return line.split()[2]
+
+
+def _signed_in(url: str, name: str, password: str) -> httpx.Client:
+    """A client signed in through the sign-in form."""
+    client = httpx.Client(follow_redirects=False, timeout=30)
+    form = client.get(url + "sign-in").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    data = {"name": name, "password": password, "csrf_token": token.group(1)}
+    response = client.post(url + "sign-in", data=data)
+    assert response.status_code == 303, (name, response.status_code)
+    return client
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Server]:
     running = Server(
@@ -101,23 +120,30 @@ def test_demo_builds_serves_and_prints_logins(demo: Server, tmp_path: Path) -> N
     assert (tmp_path / "muster-demo.db").is_file()
     assert (tmp_path / "muster-demo-replacements.csv").is_file()
 
-    code, page = _get(url)
-    assert code == 200
-    assert "Call 1: Everyone unable to work or stranded" in page
+    assert _get(url + "healthz")[0] == 200
+    signed_out = httpx.get(url + "api/calls/1/status")
+    assert signed_out.status_code == 401, "nothing is served before signing in"
+    web = _signed_in(url, "hq.admin", _password(printed, "hq.admin"))
+    page = web.get(url + "calls/1/board").text
+    assert "Everyone unable to work or stranded" in page
     for word in ("on time", "late", "missing", "Embassy in Calder", "W0001"):
         assert word in page
 
-    code, body = _get(url + "api/calls/1/status")
-    rows = json.loads(body)
-    assert code == 200 and rows
+    response = web.get(url + "api/calls/1/status")
+    rows = response.json()
+    assert response.status_code == 200 and rows
     assert {"unit", "kind", "state", "submitted_at", "timeliness", "entries"} <= set(rows[0])
     assert {r["timeliness"] for r in rows} == {"on_time", "late", "missing"}
     assert {r["kind"] for r in rows} == {"mission", "consulate", "workplace"}
+    for login in ("review.m-xc", "clerk.w0001", "protection.officer", "medical.officer"):
+        _signed_in(url, login, _password(printed, login))
 
     db = f"sqlite:///{tmp_path / 'muster-demo.db'}"
     served = Server(tmp_path, "--db", db, "serve", "--port", str(_free_port()), url_line="Muster: ")
     try:
-        again = json.loads(_get(served.url() + "api/calls/1/status")[1])
+        base = served.url()
+        again = _signed_in(base, "hq.admin", _password(printed, "hq.admin"))
+        again = again.get(base + "api/calls/1/status").json()
     finally:
         served.stop()
     assert again == rows, "`muster serve` shows the same database"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,9 @@ from muster.cli.app import app, console_err, handled, open_muster, options, refu
 from muster.demo.build import BuildReport, build_demo
 from muster.demo.files import replacements_csv
 from muster.demo.marks import DemoFiles, claim
+from muster.demo.users import DemoUser
 from muster.demo.world import generate_world
+from muster.domain.users import OPERATOR
 from muster.settings import Settings
 
 DEMO_URL = "sqlite:///muster-demo.db"
@@ -128,10 +131,35 @@ def _print_welcome(muster: Muster, report: BuildReport, port: int, pool: Path | 
           f"({_shown_url(muster)}).")  # fmt: skip
     if pool is not None:
         print(f"Replacement pool: {pool}")
-    print(f"Demo logins (act as one with `muster --db {_shown_url(muster)} --as NAME ...`):")
+    print("Demo logins, one per role (sign in on the web page; or act as one with "
+          f"`muster --db {_shown_url(muster)} --as NAME ...`):")  # fmt: skip
+    passwords = _demo_passwords(muster, report.logins)
     width = max(len(",".join(u.permissions)) for u in report.logins)
     for user in report.logins:
         perms = ",".join(user.permissions)
-        print(f"  {user.name:<20} {user.unit_code:<9} {perms:<{width}}  {user.role}")
-    print("  (every workplace has a clerk.<code> login, e.g. clerk.w0001, with submit)")
+        secret = passwords.get(user.name, "-")
+        print(f"  {user.name:<20} {user.unit_code:<9} {secret:<16} {perms:<{width}}  {user.role}")
+    print("  (every mission and consulate has a review.<code> login and every workplace a "
+          "clerk.<code> login;\n   give one a password with "
+          f"`muster --db {_shown_url(muster)} user password --name NAME`)")  # fmt: skip
     print(f"Muster demo: http://127.0.0.1:{port}/", flush=True)
+
+
+ROLE_PREFIXES = ("HQ administrator", "mission reviewer", "consulate reviewer",
+                 "workplace submitter", "protection officer", "medical officer")  # fmt: skip
+
+
+def _demo_passwords(muster: Muster, logins: tuple[DemoUser, ...]) -> dict[str, str]:
+    """A fresh random password for the first demo login of each role (printed, never stored
+    in clear). Only `muster demo` makes passwords; everywhere else a person chooses one."""
+    from muster.services.accounts import set_password
+
+    chosen: dict[str, str] = {}
+    for prefix in ROLE_PREFIXES:
+        user = next((u for u in logins if u.role.startswith(prefix)), None)
+        if user is None:
+            continue
+        chosen[user.name] = "demo-" + secrets.token_urlsafe(8)
+        with muster.uow() as uow:
+            set_password(uow, OPERATOR, user.name, chosen[user.name], muster.clock())
+    return chosen

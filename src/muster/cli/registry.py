@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from muster.cli.app import acting, app, handled, open_muster, options, read_input_file
+from muster.cli.app import acting, app, handled, open_muster, options, read_input_file, refuse
 from muster.domain.protection import Ruling
 from muster.services.actors import resolve_user
 from muster.services.imports import ImportKind, import_file
@@ -23,6 +24,10 @@ holds_app = typer.Typer(help="Protection holds: entries that may name a held per
 app.add_typer(user_app, name="user")
 app.add_typer(holds_app, name="holds")
 
+PasswordOpt = Annotated[
+    str | None,
+    typer.Option("--password", help="Web password (asked for in a terminal when not given)."),
+]
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
 
@@ -75,12 +80,42 @@ def user_add(
             "--permission", help="submit, review, plan, admin, medical, welfare, protection"
         ),
     ],
+    password: PasswordOpt = None,
 ) -> None:
-    """Create a user attached to a unit, with permissions."""
-    with acting() as (_, uow, actor):
+    """Create a user attached to a unit, with permissions; asks for a web password when run
+    in a terminal (or takes --password); without one the user cannot sign in yet."""
+    from muster.services.accounts import set_password  # argon2 only when a password is set
+
+    secret = password if password is not None else ask_password(optional=True)
+    with acting() as (muster, uow, actor):
         user = add_user(uow, actor, name, unit, permission)
+        if secret:
+            set_password(uow, actor, name, secret, muster.clock())
     perms = ", ".join(sorted(p.value for p in user.permissions))
     print(f"user {user.name} added to {user.unit_code} ({perms})")
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Option("--name", help="Login name.")],
+    password: PasswordOpt = None,
+) -> None:
+    """Set a user's web password (asks for it unless --password is given); signs them out."""
+    from muster.services.accounts import set_password
+
+    secret = password if password is not None else ask_password(optional=False)
+    with acting() as (muster, uow, actor):
+        set_password(uow, actor, name, secret, muster.clock())
+    print(f"password of {name} set; every session of {name} ended")
+
+
+def ask_password(optional: bool) -> str:
+    """Ask for a password twice, hidden, in a terminal; outside one, none (or refuse)."""
+    if not sys.stdin.isatty():
+        if optional:
+            return ""
+        refuse("no terminal to ask for the password in: give --password")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @app.command()

@@ -1,44 +1,78 @@
-"""The FastAPI application: thin routes over services; read-only, counts only, until sign-in."""
+"""The FastAPI application: signed-in pages over the services, static files, the status API.
+
+Every page and endpoint needs a session except sign-in, health and static files. Refusals
+by the access policy (another subtree, a missing permission) answer 404 with no data.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from muster.bootstrap import Muster
-from muster.domain.errors import NotFound
-from muster.web.pages import LEVELS, call_status, call_views
+from muster.domain.errors import DomainError, NotFound, NotPermitted
+from muster.reports.fonts import shipped_font
+from muster.web.render import render, see_other
+from muster.web.routes import auth, board, calls, files, home, lists, review
+from muster.web.security import SignInRequired
 
-TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+FONT_CACHE = {"Cache-Control": "public, max-age=604800"}
 
 
 def create_app(muster: Muster) -> FastAPI:
-    """The web application over one Muster (no login yet: everything is read-only)."""
-    app = FastAPI(title="Muster", docs_url=None, redoc_url=None)
-    templates = Jinja2Templates(directory=TEMPLATES)
+    """The web application over one Muster."""
+    app = FastAPI(title="Muster", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.muster = muster
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, home, calls, lists, review, board, files):
+        app.include_router(module.router)
+    _handlers(app)
 
-    @app.get("/", response_class=HTMLResponse)
-    def status_page(request: Request) -> HTMLResponse:
-        """Calls for lists with completeness and timeliness per unit."""
-        views = call_views(muster)
-        return templates.TemplateResponse(
-            request, "status.html", {"views": views, "levels": LEVELS}
-        )
-
-    @app.get("/api/calls/{call_id}/status")
-    def call_status_json(call_id: int) -> list[dict[str, object]]:
-        """SPEC §7 status JSON for one call."""
-        try:
-            return call_status(muster, call_id)
-        except NotFound as error:
-            raise HTTPException(status_code=404, detail=str(error)) from None
+    @app.get("/fonts/NotoSansKR-Regular.otf")
+    def hangul_font() -> FileResponse:
+        """Noto Sans KR from the Python dependencies: Hangul on machines without a CJK font."""
+        return FileResponse(shipped_font(), media_type="font/otf", headers=FONT_CACHE)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
+        """Liveness: the process answers (no sign-in needed)."""
         return {"status": "ok"}
 
     return app
+
+
+def _handlers(app: FastAPI) -> None:
+    """Sign-in redirects, 404 for what the user may not see, refusals shown as pages."""
+
+    @app.exception_handler(SignInRequired)
+    def to_sign_in(request: Request, _exc: SignInRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return see_other(f"/sign-in?next={_quote(target)}")
+
+    @app.exception_handler(NotFound)
+    @app.exception_handler(NotPermitted)
+    def not_found(request: Request, _exc: DomainError) -> Response:
+        return render(request, "error.html", {"kind": "not_found"}, status_code=404)
+
+    @app.exception_handler(DomainError)
+    def refused(request: Request, exc: DomainError) -> Response:
+        return render(request, "error.html", {"kind": "refused", "message": str(exc)}, 400)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        kind = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "refused")
+        context = {"kind": kind, "message": str(exc.detail)}
+        return render(request, "error.html", context, status_code=exc.status_code)
+
+
+def _quote(path: str) -> str:
+    """A path as a query value."""
+    from urllib.parse import quote
+
+    return quote(path, safe="/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import muster.store.accounts  # noqa: F401  (its tables join Base.metadata)
 from muster.store.db import make_engine
 from muster.store.tables import Base
 

@@ -1,0 +1,81 @@
+"""Korean and English: every message translated, chosen per user and by Accept-Language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from muster.bootstrap import Muster
+from muster.web.i18n import choose_language
+from tests.web.conftest import BAD_CSV, signed_in
+from tests.web.messages import untranslated, web_messages
+
+PO = Path(__file__).parents[2] / "src/muster/web/locales/ko/LC_MESSAGES/messages.po"
+
+
+def test_every_message_has_a_korean_translation() -> None:
+    with PO.open("rb") as source:
+        catalogue = read_po(source, locale="ko")
+    missing = [m for m in sorted(web_messages()) if not (catalogue.get(m) and catalogue[m].string)]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("chosen", "header", "expected"),
+    [
+        (None, "ko-KR,ko;q=0.9,en;q=0.8", "ko"),
+        (None, "fr, en;q=0.5", "en"),
+        ("en", "ko", "en"),
+        ("ko", "en-US", "ko"),
+        (None, None, "en"),
+    ],
+)
+def test_language_choice(chosen: str | None, header: str | None, expected: str) -> None:
+    assert choose_language(chosen, header) == expected
+
+
+PAGES = [
+    "/", "/calls", "/calls/new", "/calls/1", "/calls/1/board", "/notices",
+    "/calls/1/units/W1", "/calls/1/units/W1/submit", "/calls/1/units/W1/files",
+]  # fmt: skip
+
+
+def test_korean_pages_have_no_untranslated_string(world: Muster) -> None:
+    client, token = signed_in(world, "w1")
+    files = {"file": ("w1.csv", BAD_CSV.encode(), "text/csv")}
+    korean = {"accept-language": "ko"}
+    refused = client.post("/calls/1/units/W1/upload", data={"csrf_token": token}, files=files,
+                          headers=korean)  # fmt: skip
+    assert refused.status_code == 422
+    assert untranslated(refused.text) == []
+    assert "오류 2건" in refused.text
+    for path in PAGES:
+        response = client.get(path, headers=korean)
+        assert response.status_code == 200, path
+        assert untranslated(response.text) == [], path
+
+
+def test_english_pages_are_detected_as_english(world: Muster) -> None:
+    client, _ = signed_in(world, "w1")
+    assert untranslated(client.get("/", headers={"accept-language": "en"}).text)
+
+
+def test_language_is_kept_per_user(world: Muster) -> None:
+    client, token = signed_in(world, "north")
+    client.post("/language", data={"csrf_token": token, "language": "ko", "back": "/"})
+    page = client.get("/", headers={"accept-language": "en"})
+    assert '<html lang="ko">' in page.text and "로그아웃" in page.text
+    other, _ = signed_in(world, "south")
+    assert '<html lang="en">' in other.get("/", headers={"accept-language": "en"}).text
+
+
+def test_dates_and_numbers_are_localised_and_hangul_kept(world: Muster) -> None:
+    client, _ = signed_in(world, "hq")
+    english = client.get("/calls", headers={"accept-language": "en"}).text
+    korean = client.get("/calls", headers={"accept-language": "ko"}).text
+    assert "Jul 23, 2021" in english
+    assert "2021. 7. 23." in korean
+    roster = client.get("/calls/1/units/W1/submit?q=김철수", headers={"accept-language": "ko"})
+    assert "김철수" in roster.text and "1985. 3. 14." in roster.text
