@@ -168,12 +168,12 @@ def main() -> None:
 
     def view() -> None:
         with app.uow() as uow:
-            _call, rows = status(uow, OPERATOR, call_id=1)
+            _call, rows = status(uow, OPERATOR, app.catalogue, call_id=1)
             assert len(rows) == args.units - 1
 
     def view_at() -> None:
         with app.uow() as uow:
-            _call, rows = status(uow, OPERATOR, call_id=1, at=DUE)
+            _call, rows = status(uow, OPERATOR, app.catalogue, call_id=1, at=DUE)
             assert len(rows) == args.units - 1
 
     def bare() -> None:

@@ -79,7 +79,9 @@ def _review(
 
 def _status(app: Muster, call_id: int, actor: str | None = None) -> dict[str, dict[str, object]]:
     with app.uow() as uow:
-        _call, rows = status(uow, resolve_user(uow, actor), call_id=call_id, now=app.clock())
+        _call, rows = status(
+            uow, resolve_user(uow, actor), app.catalogue, call_id=call_id, now=app.clock()
+        )
     return {r.unit: r.as_json() for r in rows}
 
 
@@ -93,10 +95,19 @@ def test_whole_loop_submit_return_accept_forward(muster: Muster, clock: Clock) -
     assert _submit(muster, call_id, "W1", LIST_W1.replace("fever", "fever; improving"), "w1") == 2
     assert _review(muster, call_id, "W1", "north") == "accepted"
     with muster.uow() as uow, pytest.raises(DomainError, match="W2 has sent nothing"):
-        forward(uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C1", now=clock())
+        forward(
+            uow,
+            resolve_user(uow, "north"),
+            muster.catalogue,
+            call_id=call_id,
+            unit_code="C1",
+            now=clock(),
+        )
     with muster.uow() as uow:
         north = resolve_user(uow, "north")
-        done = forward(uow, north, call_id=call_id, unit_code="C1", now=clock(), partial=True)
+        done = forward(
+            uow, north, muster.catalogue, call_id=call_id, unit_code="C1", now=clock(), partial=True
+        )
     assert (done.entries, done.carried, done.outstanding) == (1, ["W1"], ["W2 has sent nothing"])
     rows = _status(muster, call_id)
     assert rows["W1"]["state"] == "forwarded"
@@ -106,7 +117,15 @@ def test_whole_loop_submit_return_accept_forward(muster: Muster, clock: Clock) -
     assert _review(muster, call_id, "C1", "mission") == "accepted"
     with muster.uow() as uow:
         mission = resolve_user(uow, "mission")
-        forward(uow, mission, call_id=call_id, unit_code="M1", now=clock(), partial=True)
+        forward(
+            uow,
+            mission,
+            muster.catalogue,
+            call_id=call_id,
+            unit_code="M1",
+            now=clock(),
+            partial=True,
+        )
     assert _status(muster, call_id)["M1"]["state"] == "submitted"
 
 
@@ -131,7 +150,12 @@ def test_consulate_a_cannot_act_for_consulate_b(muster: Muster) -> None:
         _review(muster, call_id, "W3", "north")
     with muster.uow() as uow, pytest.raises(NotPermitted):
         forward(
-            uow, resolve_user(uow, "north"), call_id=call_id, unit_code="C2", now=muster.clock()
+            uow,
+            resolve_user(uow, "north"),
+            muster.catalogue,
+            call_id=call_id,
+            unit_code="C2",
+            now=muster.clock(),
         )
     with muster.uow() as uow, pytest.raises(NotPermitted):
         list_entries(
@@ -199,7 +223,15 @@ def test_review_refused_for_a_user_without_the_permission(muster: Muster) -> Non
 def test_forward_needs_an_accepted_list(muster: Muster) -> None:
     call_id = _issue(muster)
     with muster.uow() as uow, pytest.raises(DomainError, match="no accepted list"):
-        forward(uow, OPERATOR, call_id=call_id, unit_code="C1", now=muster.clock(), partial=True)
+        forward(
+            uow,
+            OPERATOR,
+            muster.catalogue,
+            call_id=call_id,
+            unit_code="C1",
+            now=muster.clock(),
+            partial=True,
+        )
 
 
 def test_same_bytes_after_a_return_go_back_for_review(muster: Muster) -> None:

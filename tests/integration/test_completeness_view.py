@@ -57,7 +57,9 @@ def _story(muster: Muster, clock: Clock) -> tuple[int, list[datetime]]:
     then(hours=1)
     with muster.uow() as uow:  # W1 forwarded; C1 submitted, carrying W1's version 2
         north = resolve_user(uow, "north")  # W2 awaits review: a partial forward
-        forward(uow, north, call_id=call_id, unit_code="C1", now=clock(), partial=True)
+        forward(
+            uow, north, muster.catalogue, call_id=call_id, unit_code="C1", now=clock(), partial=True
+        )
     then(hours=1)
     _review(muster, call_id, "C1", "mission")  # accepted; C2 and M1 stay missing
     then()
@@ -68,7 +70,7 @@ def _fast(
     muster: Muster, call_id: int, viewer: str | None, at: datetime | None
 ) -> list[UnitStatus]:
     with muster.uow() as uow:
-        return status(uow, resolve_user(uow, viewer), call_id=call_id, at=at)[1]
+        return status(uow, resolve_user(uow, viewer), muster.catalogue, call_id=call_id, at=at)[1]
 
 
 def _full(

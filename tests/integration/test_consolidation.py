@@ -115,6 +115,13 @@ def test_reviewer_decision_is_remembered(muster: Muster, accepted_call: int) -> 
 
 def test_forwarded_lists_still_count_as_accepted(muster: Muster, accepted_call: int) -> None:
     with muster.uow() as uow:
-        forward(uow, OPERATOR, call_id=accepted_call, unit_code="C1", now=muster.clock())
+        forward(
+            uow,
+            OPERATOR,
+            muster.catalogue,
+            call_id=accepted_call,
+            unit_code="C1",
+            now=muster.clock(),
+        )
     report = _report(muster, accepted_call, "hq")
     assert len(report.persons) == 4

@@ -76,7 +76,15 @@ def _accept_up_to_mission(app: Muster, call_id: int, units: list[str]) -> None:
         _review(app, call_id, unit, "north")
     with app.uow() as uow:
         north = resolve_user(uow, "north")
-        forward(uow, north, call_id=call_id, unit_code="C1", now=app.clock(), partial=True)
+        forward(
+            uow,
+            north,
+            app.catalogue,
+            call_id=call_id,
+            unit_code="C1",
+            now=app.clock(),
+            partial=True,
+        )
     _review(app, call_id, "C1", "mission")
 
 
@@ -150,7 +158,15 @@ def test_counts_rows_and_warnings_do_not_reveal_a_held_person(world: Muster) -> 
     _review(world, call_id, "W1", "north")
     with world.uow() as uow:
         north = resolve_user(uow, "north")
-        done = forward(uow, north, call_id=call_id, unit_code="C1", now=world.clock(), partial=True)
+        done = forward(
+            uow,
+            north,
+            world.catalogue,
+            call_id=call_id,
+            unit_code="C1",
+            now=world.clock(),
+            partial=True,
+        )
     assert done.entries == 2
     assert _status(world, call_id, "mission")["C1"]["entries"] == 2
     assert _status(world, call_id, "hq")["C1"]["entries"] == 3
@@ -283,5 +299,5 @@ def test_service_messages_speak_of_the_domain_not_of_flags(world: Muster) -> Non
         )  # fmt: skip
     assert "`" not in str(refused.value) and "--" not in str(refused.value)
     with world.uow() as uow:
-        _call, rows = status(uow, OPERATOR, call_id=call_id)
+        _call, rows = status(uow, OPERATOR, world.catalogue, call_id=call_id)
     assert rows

@@ -160,7 +160,13 @@ def forward_command(
     """Forward everything a unit has accepted to its parent (again whenever more is accepted)."""
     with acting() as (muster, uow, actor):
         done = forward(
-            uow, actor, call_id=call, unit_code=unit, now=muster.clock(), partial=partial
+            uow,
+            actor,
+            muster.catalogue,
+            call_id=call,
+            unit_code=unit,
+            now=muster.clock(),
+            partial=partial,
         )
     new = f" (new: {', '.join(done.new)})" if done.new else ""
     print(
@@ -187,6 +193,7 @@ def status_command(
             the_call, rows = status(
                 uow,
                 resolve_user(uow, options().acting_as),
+                muster.catalogue,
                 call_id=call,
                 at=when,
                 now=muster.clock(),

@@ -153,6 +153,9 @@ def play_step(muster: Muster, call_id: int, step: Step) -> None:
             review(uow, actor, call_id=call_id, unit_code=step.unit,
                    accept=step.action == "accept", reason=step.reason, now=now)  # fmt: skip
         elif step.action == "forward":
-            forward(uow, actor, call_id=call_id, unit_code=step.unit, now=now, partial=True)
+            forward(
+                uow, actor, muster.catalogue, call_id=call_id, unit_code=step.unit, now=now,
+                partial=True,
+            )  # fmt: skip
         else:
             raise ValueError(f"unknown demo step {step.action!r}")

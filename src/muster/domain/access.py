@@ -8,7 +8,7 @@ never on section codes, so a renamed section cannot leak.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Set
+from collections.abc import Collection, Iterable, Mapping, Set
 from dataclasses import replace
 
 from muster.domain.categories import Catalogue, Mark, Section
@@ -77,8 +77,8 @@ def require_headquarters(user: User, tree: UnitTree, permission: Permission) -> 
     root = tree.headquarters()
     if root is None or user.unit_code != root.code:
         raise NotPermitted(
-            f"user {user.name!r} of unit {user.unit_code!r}: only headquarters changes "
-            "rotation data (host policies, routes, quarantine, the replacement pool)"
+            f"user {user.name!r} of unit {user.unit_code!r}: only headquarters does this "
+            "(rotation data and plans span every host: routes, quarantine, the replacement pool)"
         )
 
 
@@ -146,9 +146,22 @@ def entries_as_seen(
     return [replace(e, row=FIRST_ROW + i) for i, e in enumerate(shown)]
 
 
-def visible_count(total: int, hidden: int, user: User) -> int:
-    """A count of entries as the user may know it: without the held ones they may not see."""
-    return total if sees_held(user) else total - hidden
+def visible_count(
+    total: int,
+    by_category: Mapping[str, int] | None,
+    held_visible: int,
+    catalogue: Catalogue,
+    user: User,
+) -> int:
+    """A count of entries as the user may know it (SPEC §7: `entries` counts only what the
+    viewer may see): without entries of sections they may not see, nor held ones they would
+    otherwise see."""
+    hidden = sum(
+        n
+        for code, n in (by_category or {}).items()
+        if code in catalogue.codes() and not may_see_section(user, catalogue.section_of(code))
+    )
+    return total - hidden - (0 if sees_held(user) else held_visible)
 
 
 # -- original files -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -94,6 +94,7 @@ class Version:
     created_by: str
     entry_count: int
     content_sha256: str | None = None
+    category_counts: Mapping[str, int] | None = None  # entries by category
 
     @property
     def is_nothing_to_report(self) -> bool:
@@ -113,6 +114,7 @@ class SubmissionSummary:
     first_submitted_at: datetime | None  # the first `submitted` event; timeliness is judged on it
     entries: int  # entries in the newest version (0 without a version)
     reason: str | None = None  # why the list was returned, while it is returned
+    category_counts: Mapping[str, int] | None = None  # the newest version's, by category
 
 
 NOTHING_SUBMITTED = SubmissionSummary(None, None, 0)
@@ -166,6 +168,7 @@ class Submission:
             submission.first_submitted_at,
             latest.entry_count if latest else 0,
             submission.events[-1].reason if returned else None,
+            latest.category_counts if latest else None,
         )
 
     def accepted_version(self) -> int | None:

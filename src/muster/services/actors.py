@@ -15,14 +15,3 @@ def resolve_user(uow: UnitOfWork, name: str | None) -> User:
     if user is None:
         raise NotPermitted(f"unknown user {name!r}; an administrator must add it first")
     return user
-
-
-def anonymous_viewer(uow: UnitOfWork) -> User:
-    """Whom the web answers as until sign-in exists: headquarters' scope, no permission.
-
-    It sees completeness and counts only, and counts leave out entries naming held persons.
-    """
-    root = uow.units.tree().headquarters()
-    return User(
-        name="web (not signed in)", unit_code=root.code if root else "", permissions=frozenset()
-    )

@@ -153,7 +153,16 @@ def consolidate(
         {"call": call_id, "unit": unit_code, "entries": len(sources), "persons": len(persons)},
     )
     uow.commit()
-    return Consolidation(consolidation_id, call, unit_code, persons, pairs, len(sources))
+    shown = pairs if sees_held(actor) else _without_held(pairs, sources)
+    return Consolidation(consolidation_id, call, unit_code, persons, shown, len(sources))
+
+
+def _without_held(
+    pairs: list[dict[str, object]], sources: Sequence[SourceEntry]
+) -> list[dict[str, object]]:
+    """The review pairs that involve no entry naming (or maybe naming) a held person."""
+    hidden = {s.record_id for s in sources if s.held}
+    return [p for p in pairs if not {str(p["record_id_l"]), str(p["record_id_r"])} & hidden]
 
 
 def _registry_of(
@@ -193,7 +202,7 @@ def consolidated_report(
     call = consolidation.call
     assert call.id is not None
     require_scope(actor, tree, consolidation.unit_code)
-    _call, statuses = status(uow, actor, call_id=call.id, now=now)
+    _call, statuses = status(uow, actor, catalogue, call_id=call.id, now=now)
     rows = [r for r in statuses if tree.is_within(r.unit, consolidation.unit_code)]
     report = build_report(
         call, consolidation.unit_code, tree, consolidation.persons, catalogue, actor, rows, now
@@ -216,15 +225,10 @@ def pairs_to_review(
     latest = uow.consolidations.latest(call_id, unit_code)
     if latest is None:
         return None
-    hidden: set[str] = set()
+    pairs = [dict(p) for p in latest.review_pairs]
     if not sees_held(actor):
         sources = accepted_sources(uow, uow.calls.get(call_id), tree, unit_code)
-        hidden = {s.record_id for s in sources if s.held}
-    pairs = [
-        dict(p)
-        for p in latest.review_pairs
-        if str(p["record_id_l"]) not in hidden and str(p["record_id_r"]) not in hidden
-    ]
+        pairs = _without_held(pairs, sources)
     return latest.id, pairs
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -145,7 +147,7 @@ def submit_nothing(
     ):  # fmt: skip
         raise DomainError(f"{unit_code!r} has already reported nothing for call {call_id}")
     event = submission.transition(Action.SUBMIT, actor.name, now)
-    version = Version(event.version or 1, now, actor.name, 0)
+    version = Version(event.version or 1, now, actor.name, 0, category_counts={})
     uow.submissions.add_version(call_id, unit_code, version)
     uow.submissions.add_event(call_id, unit_code, event)
     uow.audit.record(
@@ -197,7 +199,9 @@ def _store(uow: UnitOfWork, actor: User, tree: UnitTree, arrival: _Arrival) -> S
         return _resubmit_same(uow, actor, submission, receipt, now)
     frame, warnings = _link_entries(uow, actor, tree, parsed.frame)
     event = submission.transition(Action.SUBMIT, actor.name, now)
-    version = Version(event.version or 1, now, actor.name, frame.height, receipt.sha256)
+    version = Version(
+        event.version or 1, now, actor.name, frame.height, receipt.sha256, _by_category(frame)
+    )
     version_id = uow.submissions.add_version(
         call_id, unit_code, version, received_file_id=receipt.file_id
     )
@@ -216,6 +220,12 @@ def _store(uow: UnitOfWork, actor: User, tree: UnitTree, arrival: _Arrival) -> S
     return SubmitOutcome(version.number, frame.height, warnings=[*parsed.warnings, *warnings])
 
 
+def _by_category(frame: pl.DataFrame) -> dict[str, int]:
+    """Entries by category."""
+    counts = frame.group_by("category").len()
+    return {str(c): int(n) for c, n in counts.iter_rows()}
+
+
 def _resubmit_same(
     uow: UnitOfWork, actor: User, submission: Submission, receipt: Receipt, now: datetime
 ) -> SubmitOutcome:
@@ -230,21 +240,12 @@ def _resubmit_same(
         uow.submissions.add_event(submission.call_id, submission.unit_code, event)
         state = event.state
     uow.commit()
-    hidden = _hidden_in_version(uow, actor, submission, latest.number)
-    return SubmitOutcome(
+    return SubmitOutcome(  # the submitter is told what they sent, as with a new version
         latest.number,
-        latest.entry_count - hidden,
+        latest.entry_count,
         duplicate=True,
         state=state.value if state else SubmissionState.SUBMITTED.value,
     )
-
-
-def _hidden_in_version(uow: UnitOfWork, actor: User, submission: Submission, number: int) -> int:
-    """How many entries of a version the actor may not see."""
-    if sees_held(actor):
-        return 0
-    vid = uow.submissions.version_id(submission.call_id, submission.unit_code, number)
-    return hidden_counts(uow, actor, [vid]).get(vid, 0) if vid is not None else 0
 
 
 def _keep_rejected(
@@ -341,6 +342,7 @@ class ForwardOutcome:
 def forward(
     uow: UnitOfWork,
     actor: User,
+    catalogue: Catalogue,
     *,
     call_id: int,
     unit_code: str,
@@ -376,11 +378,10 @@ def forward(
     for code in new:
         event = loaded[code].transition(Action.FORWARD, actor.name, now)
         uow.submissions.add_event(call_id, code, event)
-    total = sum(
-        loaded[c].versions[(loaded[c].accepted_version() or 1) - 1].entry_count for c in carried
-    )
+    total = sum(_accepted(loaded[c]).entry_count for c in carried)
+    by_category = _summed(_accepted(loaded[c]).category_counts for c in carried)
     event = own.transition(Action.SUBMIT, actor.name, now)
-    version = Version(event.version or 1, now, actor.name, total)
+    version = Version(event.version or 1, now, actor.name, total, category_counts=by_category)
     uow.submissions.add_version(call_id, unit_code, version, carries=carries)
     uow.submissions.add_event(call_id, unit_code, event)
     uow.audit.record(
@@ -390,8 +391,8 @@ def forward(
          "outstanding": outstanding, "partial": bool(outstanding)},
     )  # fmt: skip
     uow.commit()
-    hidden = sum(hidden_counts(uow, actor, carries).values())
-    entries = visible_count(total, hidden, actor)
+    held = sum(hidden_counts(uow, actor, catalogue, carries).values())
+    entries = visible_count(total, by_category, held, catalogue, actor)
     return ForwardOutcome(version.number, entries, carried, new, outstanding)
 
 
@@ -420,10 +421,19 @@ def _outstanding(children: list[str], loaded: dict[str, Submission]) -> list[str
     return found
 
 
-def _accepted_count(submission: Submission) -> int:
-    """Entries of a submission's accepted version."""
+def _accepted(submission: Submission) -> Version:
+    """A submission's accepted version."""
     number = submission.accepted_version()
-    return submission.versions[number - 1].entry_count if number else 0
+    assert number is not None
+    return submission.versions[number - 1]
+
+
+def _summed(counts: Iterable[Mapping[str, int] | None]) -> dict[str, int]:
+    """Entries by category over several versions."""
+    total: Counter[str] = Counter()
+    for found in counts:
+        total.update(found or {})
+    return dict(total)
 
 
 def _carried(
@@ -446,6 +456,7 @@ def _carried(
 def status(
     uow: UnitOfWork,
     actor: User,
+    catalogue: Catalogue,
     *,
     call_id: int,
     at: datetime | None = None,
@@ -459,13 +470,16 @@ def status(
     """
     call, tree = _call_for(uow, actor, call_id)
     summaries = uow.submissions.summaries(call_id, at)
+    held: dict[int, int] = {}
+    latest: dict[str, int] = {}
     if not sees_held(actor) and uow.holds.hidden_rows():
         latest = uow.submissions.latest_version_ids(call_id, at)
-        hidden = hidden_counts(uow, actor, list(latest.values()))
-        for code, vid in latest.items():
-            if hidden.get(vid) and code in summaries:
-                before = summaries[code]
-                summaries[code] = replace(before, entries=before.entries - hidden[vid])
+        held = hidden_counts(uow, actor, catalogue, list(latest.values()))
+    for code, found in summaries.items():
+        hidden_held = held.get(latest.get(code, -1), 0)
+        seen = visible_count(found.entries, found.category_counts, hidden_held, catalogue, actor)
+        if seen != found.entries:
+            summaries[code] = replace(found, entries=seen)
     moment = at or now or datetime.now(UTC)  # units not yet due are pending, not missing
     return call, unit_statuses(call, tree, summaries, actor, moment)
 
@@ -507,8 +521,7 @@ def _version_as_seen(
     held = hidden_rows(uow, actor, [version_id]).get(version_id, set())
     entries = entries_as_seen(uow.submissions.entries(version_id), catalogue, actor, held)
     stored = submission.versions[number - 1]
-    hidden = hidden_counts(uow, actor, [version_id]).get(version_id, 0)
-    return replace(stored, entry_count=stored.entry_count - hidden), entries
+    return replace(stored, entry_count=len(entries)), entries
 
 
 def _audit_read(uow: UnitOfWork, actor: User, action: str, what: str, count: int) -> None:

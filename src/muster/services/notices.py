@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from muster.domain.calls import Call
+from muster.domain.categories import Catalogue
 from muster.domain.users import User
 from muster.services.accounts import accounts
 from muster.services.worklist import Worklist, worklist
@@ -65,11 +66,17 @@ def _found(key: str, kind: str, call: Call, unit: str, detail: dict[str, Any]) -
     return Found(f"{key}:{call.id}:{unit}", kind, call.id or 0, unit, detail)
 
 
-def refresh(uow: UnitOfWork, actor: User, now: datetime, smtp_url: str | None = None) -> int:
+def refresh(
+    uow: UnitOfWork,
+    actor: User,
+    catalogue: Catalogue,
+    now: datetime,
+    smtp_url: str | None = None,
+) -> int:
     """Add the notices the user's worklist calls for; e-mail new ones; returns how many."""
     repo = accounts(uow)
     added = 0
-    for item in derive(worklist(uow, actor, now), now):
+    for item in derive(worklist(uow, actor, catalogue, now), now):
         added += repo.add_notice(
             actor.name, item.key, item.kind, call_id=item.call_id, unit_code=item.unit_code,
             detail=item.detail, created_at=now,

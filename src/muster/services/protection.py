@@ -15,7 +15,8 @@ from datetime import datetime
 
 import polars as pl
 
-from muster.domain.access import in_scope, require_permission, sees_held
+from muster.domain.access import in_scope, may_see_section, require_permission, sees_held
+from muster.domain.categories import Catalogue
 from muster.domain.errors import DomainError, NotFound
 from muster.domain.people import Person
 from muster.domain.protection import (
@@ -149,20 +150,30 @@ def hidden_rows(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -> 
     return {vid: rows for vid, rows in hidden.items() if vid not in own}
 
 
-def hidden_counts(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -> dict[int, int]:
-    """How many entries of each version (a forward counts what it carries) the viewer may
-    not see."""
+def hidden_counts(
+    uow: UnitOfWork, viewer: User, catalogue: Catalogue, version_ids: Collection[int]
+) -> dict[int, int]:
+    """How many entries of each version (a forward counts what it carries) the viewer would
+    see but for a protection hold (held entries of sections they may not see anyway are
+    left out of this count: they are not counted for them in the first place)."""
     if sees_held(viewer) or not version_ids:
         return {}
     every = uow.holds.hidden_rows()
     if not every:
         return {}
     own = _own_versions(uow, viewer, every)
-    leaves = uow.submissions.leaves(version_ids)
-    return {
-        vid: sum(len(every.get(leaf, ())) for leaf in below if leaf not in own)
-        for vid, below in leaves.items()
+    categories = uow.submissions.categories_at(every)
+    seen = {
+        vid: sum(
+            1
+            for row in rows
+            if may_see_section(viewer, catalogue.section_of(categories[(vid, row)]))
+        )
+        for vid, rows in every.items()
+        if vid not in own
     }
+    leaves = uow.submissions.leaves(version_ids)
+    return {vid: sum(seen.get(leaf, 0) for leaf in below) for vid, below in leaves.items()}
 
 
 def _own_versions(uow: UnitOfWork, viewer: User, version_ids: Collection[int]) -> set[int]:

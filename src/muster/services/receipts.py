@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from muster.domain.access import require_permission
+from muster.domain.access import in_scope, require_permission
 from muster.domain.errors import DomainError
+from muster.domain.units import UnitTree
 from muster.domain.users import Permission, User
 from muster.intake.archive import FileArchive
 from muster.store.files import INCOMPLETE, ReceivedFile
@@ -84,21 +85,36 @@ def check_receipts(
     uow: UnitOfWork, actor: User, archive: FileArchive, *, reconcile: bool, now: datetime
 ) -> list[ReceiptProblem]:
     """Receipts without an outcome, receipts whose bytes are missing or damaged, and archived
-    files no receipt names. With `reconcile`, interrupted receipts are closed as `incomplete`
-    (their bytes stay in the archive; the sender may send the file again).
+    files no receipt names. With `reconcile`, interrupted receipts are closed as `interrupted`
+    (their bytes stay in the archive; the sender may send the file again). An administrator
+    sees and closes the receipts of their subtree; stray bytes only headquarters.
     """
     require_permission(actor, Permission.ADMIN)
-    files = uow.files.every()
+    tree = uow.units.tree()
+    every = uow.files.every()
+    files = [f for f in every if actor.is_operator or _in_scope(actor, tree, f.unit_code)]
     problems = [p for f in files if (p := _problem(f, archive)) is not None]
-    named = {f.sha256 for f in files}
-    problems += [
-        ReceiptProblem(None, sha, "archived bytes that no receipt names")
-        for sha in archive.digests()
-        if sha not in named
-    ]
+    if _whole_archive(actor, tree):  # stray bytes belong to nobody's subtree: HQ looks at them
+        named = {f.sha256 for f in every}
+        problems += [
+            ReceiptProblem(None, sha, "archived bytes that no receipt names")
+            for sha in archive.digests()
+            if sha not in named
+        ]
     if reconcile:
         _close_interrupted(uow, actor, [p for p in problems if p.file_id is not None], files, now)
     return problems
+
+
+def _in_scope(actor: User, tree: UnitTree, unit_code: str | None) -> bool:
+    """A receipt is the business of administrators of the unit it came for."""
+    return unit_code is not None and in_scope(actor, tree, unit_code)
+
+
+def _whole_archive(actor: User, tree: UnitTree) -> bool:
+    """The operator and administrators of headquarters look after the whole archive."""
+    root = tree.headquarters()
+    return actor.is_operator or (root is not None and actor.unit_code == root.code)
 
 
 def _problem(received: ReceivedFile, archive: FileArchive) -> ReceiptProblem | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from muster.domain.access import require_permission
+from muster.domain.access import require_headquarters
 from muster.domain.categories import Catalogue
 from muster.domain.consolidation import ConsolidatedPerson
 from muster.domain.errors import DomainError
@@ -146,8 +146,12 @@ def plan_from_db(
     linker: Linker = duckdb_linker,
     manifest: bool = False,
 ) -> SavedPlan:
-    """Consolidate the call at headquarters, plan the rotation, and save the plan as a version."""
-    require_permission(actor, Permission.PLAN)
+    """Consolidate the call at headquarters, plan the rotation, and save the plan as a version.
+
+    Planning uses organisation-wide data (every host, route, workplace and replacement): it
+    is headquarters' work, like writing that data.
+    """
+    require_headquarters(actor, uow.units.tree(), Permission.PLAN)
     headquarters = uow.units.tree().headquarters()
     root = actor.unit_code or (headquarters.code if headquarters else "")
     run = consolidate(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from muster.domain.access import require_scope, units_in_scope
 from muster.domain.calls import Call
+from muster.domain.categories import Catalogue
 from muster.domain.completeness import NOT_SUBMITTED, UnitStatus
 from muster.domain.submissions import SubmissionEvent
 from muster.domain.units import Unit, UnitKind
@@ -66,13 +67,13 @@ class Worklist:
         return [o for o in self.owed if not o.late and o.due - now <= window]
 
 
-def worklist(uow: UnitOfWork, actor: User, now: datetime) -> Worklist:
+def worklist(uow: UnitOfWork, actor: User, catalogue: Catalogue, now: datetime) -> Worklist:
     """The user's own unit's owed lists and their child units' lists to review, every call."""
     owed: list[Owed] = []
     to_review: list[ToReview] = []
     for call in calls_for(uow, actor):
         assert call.id is not None
-        _call, rows = status(uow, actor, call_id=call.id)
+        _call, rows = status(uow, actor, catalogue, call_id=call.id, now=now)
         for row in rows:
             if row.unit == actor.unit_code and row.state in OWED:
                 owed.append(_owed(uow, call, row, now))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 import polars as pl
@@ -57,7 +57,7 @@ class SubmissionRepository:
         if not by_id:
             return {}
         v = SubmissionVersionRow
-        for sid, number, created_at, created_by, count, sha in conn.execute(
+        for sid, number, created_at, created_by, count, sha, counts in conn.execute(
             select(
                 v.submission_id,
                 v.number,
@@ -65,12 +65,14 @@ class SubmissionRepository:
                 v.created_by,
                 v.entry_count,
                 v.content_sha256,
+                v.category_counts,
             )
             .join(SubmissionRow, SubmissionRow.id == v.submission_id)
             .where(*where)
             .order_by(v.submission_id, v.number)
         ).all():
-            by_id[sid].versions.append(Version(number, created_at, created_by, count, sha))
+            stored = Version(number, created_at, created_by, count, sha, counts)
+            by_id[sid].versions.append(stored)
         e = SubmissionEventRow
         for sid, state, at, by_user, version, reason in conn.execute(
             select(e.submission_id, e.state, e.at, e.by_user, e.version, e.reason)
@@ -96,8 +98,9 @@ class SubmissionRepository:
                 first,
                 entries or 0,
                 reason if state == returned else None,
+                counts,
             )
-            for code, state, first, entries, reason in rows
+            for code, state, first, entries, reason, counts in rows
         }
 
     def _submission_id(self, call_id: int, unit_code: str) -> int:
@@ -132,6 +135,7 @@ class SubmissionRepository:
             content_sha256=version.content_sha256,
             received_file_id=received_file_id,
             carries=carries,
+            category_counts=dict(version.category_counts or {}),
         )
         self._session.add(row)
         self._session.flush()
@@ -213,6 +217,18 @@ class SubmissionRepository:
             .limit(1)
         )
         return list(carried or [])
+
+    def categories_at(self, rows: Mapping[int, Collection[int]]) -> dict[tuple[int, int], str]:
+        """The category of some rows of some versions: {(version id, row): category}."""
+        found: dict[tuple[int, int], str] = {}
+        for version_id, wanted in rows.items():
+            for row, category in self._session.execute(
+                select(EntryRow.row, EntryRow.category).where(
+                    EntryRow.version_id == version_id, EntryRow.row.in_(list(wanted))
+                )
+            ):
+                found[(version_id, row)] = category
+        return found
 
     def entry_at(self, version_id: int, row: int) -> tuple[int, str, int, Entry]:
         """(call id, unit, version number, entry) of one row of a stored version."""
@@ -308,7 +324,9 @@ class SubmissionRepository:
         return found
 
 
-def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetime, int, str | None]:
+def summary_query(
+    call_id: int, at: datetime | None
+) -> Select[str, str, datetime, int, str | None, dict[str, int] | None]:
     """(unit, last state, first submitted at, latest entry count) per submission of a call.
 
     "Last" and "first" follow event ids, as `load_all` orders events; "latest" is the highest
@@ -339,7 +357,14 @@ def summary_query(call_id: int, at: datetime | None) -> Select[str, str, datetim
     )
     last, first, latest = aliased(e), aliased(e), aliased(v)
     return (
-        select(picked.c.unit_code, last.state, first.at, latest.entry_count, last.reason)
+        select(
+            picked.c.unit_code,
+            last.state,
+            first.at,
+            latest.entry_count,
+            last.reason,
+            latest.category_counts,
+        )
         .outerjoin(last, last.id == picked.c.last_event)
         .outerjoin(first, first.id == picked.c.first_submitted)
         .outerjoin(

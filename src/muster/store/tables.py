@@ -127,6 +127,9 @@ class SubmissionVersionRow(Base):
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     received_file_id: Mapped[int | None] = mapped_column(ForeignKey("received_files.id"))
     carries: Mapped[list[int] | None] = mapped_column(JSON)
+    # Entries by category (a forward: summed over what it carries), so that a count can leave
+    # out what a viewer may not see without reading the entries.
+    category_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class EntryRow(Base):

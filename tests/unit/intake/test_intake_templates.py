@@ -128,9 +128,7 @@ def test_untouched_roster_rows_are_skipped_with_a_count_not_refused() -> None:
     parsed = read_list(out.getvalue(), "w1.xlsx", CODES)
     assert [r.person_id for r in parsed.records()] == ["P0001"]
     assert parsed.skipped == 2
-    assert [str(w) for w in parsed.warnings] == [
-        "file: 2 roster rows without a category skipped"
-    ]
+    assert [str(w) for w in parsed.warnings] == ["file: 2 roster rows without a category skipped"]
 
 
 def test_a_touched_row_without_a_category_is_still_an_error() -> None:

@@ -31,7 +31,7 @@ def board_page(
     muster = muster_of(request)
     moment = parse_datetime(at) if at else None
     with muster.uow() as uow:
-        call, rows = status(uow, viewer.user, call_id=call_id, at=moment)
+        call, rows = status(uow, viewer.user, muster.catalogue, call_id=call_id, at=moment)
     when = moment or muster.clock()
     shown = [(row, timeliness_of(row, _ahead(call.due_for(UnitKind(row.kind)), when)))
              for row in rows]  # fmt: skip

@@ -78,7 +78,7 @@ async def issue_call_post(request: Request, viewer: Posted) -> Response:
 def call_page(request: Request, viewer: SignedIn, call_id: int) -> Response:
     """One call: due times per level, the user's own unit and its direct children."""
     with muster_of(request).uow() as uow:
-        call, rows = status(uow, viewer.user, call_id=call_id)
+        call, rows = status(uow, viewer.user, muster_of(request).catalogue, call_id=call_id)
     own = viewer.user.unit_code
     mine = [r for r in rows if r.unit == own or r.parent == own]
     context = {"call": call, "rows": mine, "levels": DUE_LEVELS, "kinds": UnitKind}
@@ -89,5 +89,5 @@ def call_page(request: Request, viewer: SignedIn, call_id: int) -> Response:
 def call_status_json(request: Request, viewer: SignedIn, call_id: int) -> list[dict[str, object]]:
     """SPEC §7 status JSON of one call, as the signed-in user may see it."""
     with muster_of(request).uow() as uow:
-        _call, rows = status(uow, viewer.user, call_id=call_id)
+        _call, rows = status(uow, viewer.user, muster_of(request).catalogue, call_id=call_id)
     return [row.as_json() for row in rows]

@@ -20,7 +20,7 @@ router = APIRouter()
 def files_page(request: Request, viewer: SignedIn, call_id: int, unit_code: str) -> Response:
     """Receipts of every file received for a unit and call, with their outcomes."""
     with muster_of(request).uow() as uow:
-        call, _rows = status(uow, viewer.user, call_id=call_id)
+        call, _rows = status(uow, viewer.user, muster_of(request).catalogue, call_id=call_id)
         found = received_files(uow, viewer.user, call_id, unit_code)
     context = {"call": call, "unit_code": unit_code, "files": found}
     return render(request, "files.html", context)

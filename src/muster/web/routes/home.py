@@ -19,8 +19,8 @@ def home_page(request: Request, viewer: SignedIn) -> Response:
     muster = muster_of(request)
     now = muster.clock()
     with muster.uow() as uow:
-        notices.refresh(uow, viewer.user, now, muster.settings.smtp_url)
-        work = worklist(uow, viewer.user, now)
+        notices.refresh(uow, viewer.user, muster.catalogue, now, muster.settings.smtp_url)
+        work = worklist(uow, viewer.user, muster.catalogue, now)
         inbox = notices.inbox(uow, viewer.user)
     context = {"work": work, "due_soon": work.due_within(now), "notices": inbox[:5]}
     return render(request, "home.html", context)
@@ -31,7 +31,9 @@ def notices_page(request: Request, viewer: SignedIn) -> Response:
     """Every notice of the user, newest first."""
     muster = muster_of(request)
     with muster.uow() as uow:
-        notices.refresh(uow, viewer.user, muster.clock(), muster.settings.smtp_url)
+        notices.refresh(
+            uow, viewer.user, muster.catalogue, muster.clock(), muster.settings.smtp_url
+        )
         inbox = notices.inbox(uow, viewer.user)
     return render(request, "notices.html", {"notices": inbox})
 

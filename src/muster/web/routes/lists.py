@@ -39,7 +39,7 @@ def _page(
     muster = muster_of(request)
     user = request.state.viewer.user
     with muster.uow() as uow:
-        call, rows = status(uow, user, call_id=call_id)
+        call, rows = status(uow, user, muster.catalogue, call_id=call_id)
         people = search_roster(uow, user, unit_code, q)
     unit = next((r for r in rows if r.unit == unit_code), None)
     categories = [muster.catalogue.category(c) for c in call.categories]

@@ -28,7 +28,7 @@ def unit_page(
     muster = muster_of(request)
     user = viewer.user
     with muster.uow() as uow:
-        call, rows = status(uow, user, call_id=call_id)
+        call, rows = status(uow, user, muster.catalogue, call_id=call_id)
         row = next((r for r in rows if r.unit == unit_code), None)
         if row is None:
             raise NotFound(f"no unit {unit_code!r} in your subtree for call {call_id}")
@@ -87,7 +87,7 @@ def forward_post(
     muster = muster_of(request)
     with muster.uow() as uow:
         forward(
-            uow, viewer.user, call_id=call_id, unit_code=unit_code, now=muster.clock(),
-            partial=partial == "yes",
+            uow, viewer.user, muster.catalogue, call_id=call_id, unit_code=unit_code,
+            now=muster.clock(), partial=partial == "yes",
         )  # fmt: skip
     return see_other(f"/calls/{call_id}/units/{unit_code}?done=forwarded")
