@@ -79,7 +79,7 @@ def measure(url: str, repeat: int) -> dict[str, float]:
         "status": [MUSTER, "--db", url, "status", "--call", "1"],
     }
     samples: dict[str, list[float]] = {name: [] for name in [*commands, "query"]}
-    for name, argv in commands.items():
+    for argv in commands.values():
         wall(argv)  # warm the file cache once
     for _ in range(repeat):
         for name, argv in commands.items():
