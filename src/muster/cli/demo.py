@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from muster.demo.build import BuildReport, build_demo
 from muster.demo.files import replacements_csv
 from muster.demo.marks import DemoFiles, claim
 from muster.demo.world import generate_world
+from muster.services.rotation_plan import SavedPlan
 from muster.settings import Settings
 
 DEMO_URL = "sqlite:///muster-demo.db"
@@ -127,7 +129,9 @@ def _print_welcome(muster: Muster, report: BuildReport, port: int, pool: Path | 
           f"{report.people} people, call {report.call_id} with {report.steps} steps "
           f"({_shown_url(muster)}).")  # fmt: skip
     if pool is not None:
-        print(f"Replacement pool: {pool}")
+        print(f"Replacement pool: {pool} (imported)")
+    if report.plan is not None:
+        print(_plan_line(report.plan, report.call_id))
     print(f"Demo logins (act as one with `muster --db {_shown_url(muster)} --as NAME ...`):")
     width = max(len(",".join(u.permissions)) for u in report.logins)
     for user in report.logins:
@@ -135,3 +139,16 @@ def _print_welcome(muster: Muster, report: BuildReport, port: int, pool: Path | 
         print(f"  {user.name:<20} {user.unit_code:<9} {perms:<{width}}  {user.role}")
     print("  (every workplace has a clerk.<code> login, e.g. clerk.w0001, with submit)")
     print(f"Muster demo: http://127.0.0.1:{port}/", flush=True)
+
+
+def _plan_line(saved: SavedPlan, call_id: int) -> str:
+    """One line on HQ's first rotation plan and how to see it again."""
+    homes = sum(1 for m in saved.plan.moves if m.direction == "home")
+    reasons = Counter(u.reason for u in saved.plan.unscheduled)
+    why = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+    return (
+        f"Rotation plan {saved.id} ({saved.plan.status}): {homes} home, "
+        f"{len(saved.plan.moves) - homes} out; not moved: {why or 'nobody'}. "
+        f"Again: muster --db ... plan --from-db --call {call_id} --start 2021-08-01 "
+        "--manifest plan.xlsx"
+    )
