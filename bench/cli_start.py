@@ -50,7 +50,7 @@ def build_database(folder: Path, scale: float) -> str:
     url = f"sqlite:///{folder / 'start.db'}"
     os.environ["MUSTER_DATA_DIR"] = str(folder / "files")
     muster = bootstrap(url, migrate=True)
-    build_demo(muster, generate_world(seed=1, scale=scale))
+    build_demo(muster, generate_world(seed=1, scale=scale), plan=False)
     muster.engine.dispose()
     return url
 
