@@ -3,7 +3,8 @@
 Each command module (cli/lists.py, cli/planning.py ...) registers its commands on the
 shared Typer `app` when imported. The top-level group knows from `COMMANDS` which module
 defines which command and what its one-line help is; it imports a module only when one of
-its commands is resolved. `load_all()` imports every module, for tests and docs.
+its commands is resolved. `load_all()` imports every module, for tests and docs: a new
+command must get its line in `COMMANDS` (tests/unit/test_cli_start.py checks it).
 """
 
 from __future__ import annotations
@@ -112,13 +113,17 @@ class LazyGroup(TyperGroup):
 
 
 def load_all() -> TyperGroup:
-    """The complete `muster` group with every command module imported (tests, docs)."""
+    """The complete `muster` group with every module of this package imported (tests, docs):
+    a command registered by a module `COMMANDS` does not name still shows up here."""
+    import pkgutil
+
     import typer.main
 
+    import muster.cli
     from muster.cli.app import app
 
-    for module in sorted({command.module for command in COMMANDS.values()}):
-        import_module(f"muster.cli.{module}")
+    for module in pkgutil.iter_modules(muster.cli.__path__):
+        import_module(f"muster.cli.{module.name}")
     group = typer.main.get_command(app)
     assert isinstance(group, TyperGroup)
     return group
