@@ -15,8 +15,10 @@ from rich.console import Console
 from muster.cli.app import app, refuse, usage_error
 
 if TYPE_CHECKING:
+    from muster.bootstrap import Muster
     from muster.planning import Plan
     from muster.reports.manifest import ManifestRow
+    from muster.services.rotation_plan import SavedPlan
 
 __all__ = ["app", "plan_command"]
 
@@ -84,7 +86,6 @@ def _plan_from_db(
     from muster.cli.app import handled, open_muster, options
     from muster.planning import ScenarioError
     from muster.services.actors import resolve_user
-    from muster.services.manifests import manifest_rows
     from muster.services.rotation_plan import plan_from_db
 
     try:
@@ -112,13 +113,7 @@ def _plan_from_db(
                 "the stored data do not make a valid scenario\n"
                 + "\n".join(f"  {e}" for e in exc.errors)
             )
-        travellers = None
-        if manifest:  # names come through the service: what the viewer may see, audited
-            with muster.uow() as uow:
-                actor = resolve_user(uow, options().acting_as)
-                travellers = manifest_rows(
-                    uow, actor, saved.plan, plan_id=saved.id, persons=saved.persons
-                )
+        travellers = _travellers(muster, saved) if manifest else None
     for note in saved.notes:
         console.print(f"note: {note}", highlight=False)
     console.print(
@@ -126,6 +121,17 @@ def _plan_from_db(
         highlight=False,
     )
     return saved.plan, travellers
+
+
+def _travellers(muster: Muster, saved: SavedPlan) -> list[ManifestRow]:
+    """The plan's travellers named through the service: what the viewer may see, audited."""
+    from muster.cli.app import options
+    from muster.services.actors import resolve_user
+    from muster.services.manifests import manifest_rows
+
+    with muster.uow() as uow:
+        actor = resolve_user(uow, options().acting_as)
+        return manifest_rows(uow, actor, saved.plan, plan_id=saved.id, persons=saved.persons)
 
 
 def _write(

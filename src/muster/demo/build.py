@@ -56,7 +56,6 @@ def build_demo(
               for i in range(0, len(world.people), PEOPLE_PER_IMPORT)]  # fmt: skip
     total = 3 + plan + len(chunks) + len(users) + len(script.steps)
     after = as_utc(max((step.at for step in script.steps), default=script.issued_at))
-    saved: SavedPlan | None = None
     phases: dict[str, float] = {}
     with _progress(console, total) as advance:
         with _timed(phases, "units"):
@@ -76,13 +75,7 @@ def build_demo(
             for step in script.steps:
                 play_step(muster, call_id, step)
                 advance(f"{step.action} {step.unit}")
-        with _timed(phases, "rotation"):
-            load_rotation(muster, world, after + timedelta(hours=1))
-            advance("rotation data loaded")
-        if plan:
-            with _timed(phases, "plan"):
-                saved = plan_rotation(muster, call_id, after + timedelta(hours=1))
-                advance("rotation planned")
+        saved = _rotation(muster, world, call_id, after + timedelta(hours=1), plan, phases, advance)
     return BuildReport(
         call_id=call_id,
         units=len(world.units),
@@ -93,6 +86,27 @@ def build_demo(
         phases=phases,
         plan=saved,
     )
+
+
+def _rotation(
+    muster: Muster,
+    world: World,
+    call_id: int,
+    now: datetime,
+    plan: bool,
+    phases: dict[str, float],
+    advance: Advance,
+) -> SavedPlan | None:
+    """HQ's rotation data, then (with `plan`) its first plan of the call."""
+    with _timed(phases, "rotation"):
+        load_rotation(muster, world, now)
+        advance("rotation data loaded")
+    if not plan:
+        return None
+    with _timed(phases, "plan"):
+        saved = plan_rotation(muster, call_id, now)
+        advance("rotation planned")
+    return saved
 
 
 @contextmanager
