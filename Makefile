@@ -41,6 +41,7 @@ bench: $(VENV)/.synced
 	$(RUN) python bench/linkage.py --quick
 	$(RUN) python bench/planning.py --quick
 	$(RUN) python bench/completeness.py
+	$(RUN) python bench/cli_start.py --repeat 5
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

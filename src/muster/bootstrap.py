@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +46,8 @@ def load_catalogue(settings: Settings) -> Catalogue:
     """Categories from MUSTER_CATEGORIES_FILE (YAML), else the SPEC §4 defaults."""
     if settings.categories_file is None:
         return DEFAULT_CATALOGUE
+    import yaml  # only for a catalogue of one's own: every command starts without it
+
     data = yaml.safe_load(settings.categories_file.read_text(encoding="utf-8")) or {}
     return catalogue_from_mapping(data)
 

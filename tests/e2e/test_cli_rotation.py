@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
+from muster.reports.manifest import HEADER as HEADER_OF_MANIFEST
 from tests.e2e.cli import invoke
 from tests.e2e.test_cli_loop import HEADER, _issue, _world
 
@@ -76,8 +77,12 @@ def test_plan_from_the_database(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path / "plan.xlsx", read_only=True)
     assert book.sheetnames == ["Summary", "2021-08-03 bridge"]
     rows = list(book["2021-08-03 bridge"].iter_rows(values_only=True))
-    assert rows[0] == ("direction", "person", "workplace", "route", "date")
-    assert {r[:3] for r in rows[1:]} == {("home", "P1", "W1"), ("out", "R1", "W1")}
+    assert rows[0] == HEADER_OF_MANIFEST
+    # Names to book travel with: the registry's for P1, the pool's for R1 (it has no passport).
+    assert {r[:8] for r in rows[1:]} == {
+        ("home", "P1", "Kim", "Chol Su", "김철수", "1985-03-14", "M1234567", "W1"),
+        ("out", "R1", "Han", "Gwang Il", "한광일", "1990-01-01", None, "W1"),
+    }
 
 
 def test_plan_usage_and_refusals(tmp_path: Path) -> None:

@@ -1,25 +1,14 @@
 """Command line entry point: `muster ...` (SPEC §7).
 
-Each module below registers its commands on the shared Typer `app`.
+Each module of this package registers its commands on the shared Typer `app`; the
+top-level group (cli/lazy.py) imports a module only when one of its commands runs.
 """
 
 from __future__ import annotations
 
-from muster.cli import demo, files, linkage, lists, planning, registry, reports, rotation
 from muster.cli.app import app
 
-__all__ = [
-    "app",
-    "demo",
-    "files",
-    "linkage",
-    "lists",
-    "main",
-    "planning",
-    "registry",
-    "reports",
-    "rotation",
-]
+__all__ = ["app", "main"]
 
 
 def main() -> None:

@@ -7,24 +7,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from muster.bootstrap import Muster, bootstrap
-from muster.domain.errors import DomainError
-from muster.domain.users import User
-from muster.intake import IntakeRejected
-from muster.store.uow import UnitOfWork
+from muster.cli.lazy import LazyGroup
+
+# Only the types: every import below costs start time, so commands import what they use.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from muster.bootstrap import Muster
+    from muster.domain.users import User
+    from muster.store.uow import UnitOfWork
 
 app = typer.Typer(
     name="muster",
+    cls=LazyGroup,
     help="Muster: calls for lists, consolidation and voluntary rotation planning.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: Rich's help renderer alone costs several times `import typer` (SPEC §8).
+    rich_markup_mode=None,
 )
 
 
@@ -34,6 +39,15 @@ class GlobalOptions:
 
     db: str | None
     acting_as: str | None
+
+
+def _print_version(value: bool) -> None:
+    """`--version`: print the installed package's version and stop."""
+    if value:
+        from importlib.metadata import version
+
+        print(f"muster {version('musterroll')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -49,6 +63,12 @@ def _global(
         str | None,
         typer.Option("--as", help="Act as this user, with the user's unit scope and permissions."),
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     """Muster command line; every command is a thin call into a service."""
     global _options
@@ -77,12 +97,19 @@ def usage_error(message: str) -> NoReturn:
 
 def console_err() -> Console:
     """A Rich console on stderr for progress and messages (stdout stays machine-readable)."""
+    from rich.console import Console
+
     return Console(stderr=True)
 
 
 @contextmanager
 def handled() -> Iterator[None]:
     """Turn refusals and rejected input into a clear message on stderr and exit 1."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from muster.domain.errors import DomainError
+    from muster.intake.errors import IntakeRejected
+
     try:
         yield
     except IntakeRejected as rejected:
@@ -101,6 +128,8 @@ def handled() -> Iterator[None]:
 
 def open_muster(migrate: bool = False) -> Muster:
     """The wired application for the global `--db` option."""
+    from muster.bootstrap import bootstrap
+
     return bootstrap(options().db, migrate=migrate)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from muster.demo.marks import DemoFiles, claim
 from muster.demo.users import DemoUser
 from muster.demo.world import generate_world
 from muster.domain.users import OPERATOR
+from muster.services.rotation_plan import SavedPlan
 from muster.settings import Settings
 
 DEMO_URL = "sqlite:///muster-demo.db"
@@ -130,7 +132,9 @@ def _print_welcome(muster: Muster, report: BuildReport, port: int, pool: Path | 
           f"{report.people} people, call {report.call_id} with {report.steps} steps "
           f"({_shown_url(muster)}).")  # fmt: skip
     if pool is not None:
-        print(f"Replacement pool: {pool}")
+        print(f"Replacement pool: {pool} (imported)")
+    if report.plan is not None:
+        print(_plan_line(report.plan, report.call_id))
     print("Demo logins, one per role (sign in on the web page; or act as one with "
           f"`muster --db {_shown_url(muster)} --as NAME ...`):")  # fmt: skip
     passwords = _demo_passwords(muster, report.logins)
@@ -163,3 +167,16 @@ def _demo_passwords(muster: Muster, logins: tuple[DemoUser, ...]) -> dict[str, s
         with muster.uow() as uow:
             set_password(uow, OPERATOR, user.name, chosen[user.name], muster.clock())
     return chosen
+
+
+def _plan_line(saved: SavedPlan, call_id: int) -> str:
+    """One line on HQ's first rotation plan and how to see it again."""
+    homes = sum(1 for m in saved.plan.moves if m.direction == "home")
+    reasons = Counter(u.reason for u in saved.plan.unscheduled)
+    why = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+    return (
+        f"Rotation plan {saved.id} ({saved.plan.status}): {homes} home, "
+        f"{len(saved.plan.moves) - homes} out; not moved: {why or 'nobody'}. "
+        f"Again: muster --db ... plan --from-db --call {call_id} --start 2021-08-01 "
+        "--manifest plan.xlsx"
+    )

@@ -15,7 +15,10 @@ from rich.console import Console
 from muster.cli.app import app, refuse, usage_error
 
 if TYPE_CHECKING:
+    from muster.bootstrap import Muster
     from muster.planning import Plan
+    from muster.reports.manifest import ManifestRow
+    from muster.services.rotation_plan import SavedPlan
 
 __all__ = ["app", "plan_command"]
 
@@ -57,8 +60,8 @@ def plan_command(
         usage_error("give SCENARIO.json, or --from-db --call ID")
     if from_db:
         assert call is not None
-        result = _plan_from_db(call, start, horizon, time_limit, manifest is not None)
-        _write(result, out, manifest)
+        result, travellers = _plan_from_db(call, start, horizon, time_limit, manifest is not None)
+        _write(result, out, manifest, travellers)
         return
     assert scenario_file is not None
     # Imported here: the solver's libraries should not slow down every other command.
@@ -72,14 +75,14 @@ def plan_command(
     started = time.monotonic()
     with console.status("planning", spinner="dots") as status:
         result = plan(scenario, time_limit=time_limit, progress=lambda m: status.update(m))
-    _write(result, out, manifest)
+    _write(result, out, manifest)  # ids only: a scenario file names nobody
     console.print(_summary(result, time.monotonic() - started), highlight=False)
 
 
 def _plan_from_db(
     call: int, start: str | None, horizon: int, time_limit: float, manifest: bool
-) -> Plan:
-    """Consolidate the call, build the scenario from stored data, plan, save the version."""
+) -> tuple[Plan, list[ManifestRow] | None]:
+    """Consolidate the call, plan, save the version; with `manifest`, the named travellers."""
     from muster.cli.app import handled, open_muster, options
     from muster.planning import ScenarioError
     from muster.services.actors import resolve_user
@@ -104,30 +107,47 @@ def _plan_from_db(
                     horizon_days=horizon,
                     time_limit=time_limit,
                     now=muster.clock(),
-                    manifest=manifest,
                 )
         except ScenarioError as exc:
             refuse(
                 "the stored data do not make a valid scenario\n"
                 + "\n".join(f"  {e}" for e in exc.errors)
             )
+        travellers = _travellers(muster, saved) if manifest else None
     for note in saved.notes:
         console.print(f"note: {note}", highlight=False)
     console.print(
         f"saved as plan {saved.id}; " + _summary(saved.plan, time.monotonic() - started),
         highlight=False,
     )
-    return saved.plan
+    return saved.plan, travellers
 
 
-def _write(result: Plan, out: Path | None, manifest: Path | None = None) -> None:
+def _travellers(muster: Muster, saved: SavedPlan) -> list[ManifestRow]:
+    """The plan's travellers named through the service: what the viewer may see, audited."""
+    from muster.cli.app import options
+    from muster.services.actors import resolve_user
+    from muster.services.manifests import manifest_rows
+
+    with muster.uow() as uow:
+        actor = resolve_user(uow, options().acting_as)
+        return manifest_rows(uow, actor, saved.plan, plan_id=saved.id, persons=saved.persons)
+
+
+def _write(
+    result: Plan,
+    out: Path | None,
+    manifest: Path | None = None,
+    travellers: list[ManifestRow] | None = None,
+) -> None:
     """The plan as JSON (stdout or --out), and the XLSX manifests when asked."""
     text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
     try:
         if manifest is not None:
-            from muster.reports.manifest import manifest_xlsx
+            from muster.reports.manifest import manifest_xlsx, rows_of
 
-            manifest.write_bytes(manifest_xlsx(result))
+            rows = travellers if travellers is not None else rows_of(result)
+            manifest.write_bytes(manifest_xlsx(rows))
         if out is None:
             sys.stdout.write(text)
             return

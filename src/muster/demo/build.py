@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from muster.bootstrap import Muster
 from muster.demo.files import list_csv, people_csv, units_csv
 from muster.demo.model import PersonSpec, World
+from muster.demo.rotation import load_rotation, plan_rotation
 from muster.demo.script import CallScript, Step, as_utc, write_script
 from muster.demo.users import HQ_ADMIN, DemoUser, demo_users
 from muster.domain.units import UnitKind
@@ -23,6 +24,7 @@ from muster.services.actors import resolve_user
 from muster.services.calls import issue_call
 from muster.services.lists import forward, review, submit_list, submit_nothing
 from muster.services.registry import add_user, import_people, import_units, set_hold
+from muster.services.rotation_plan import SavedPlan
 
 PEOPLE_PER_IMPORT = 500  # one import (one transaction) per chunk, so progress can move
 Advance = Callable[[str], None]
@@ -39,16 +41,21 @@ class BuildReport:
     logins: tuple[DemoUser, ...]
     seconds: float
     phases: dict[str, float]
+    plan: SavedPlan | None = None  # HQ's first rotation plan (None when not asked for)
 
 
-def build_demo(muster: Muster, world: World, console: Console | None = None) -> BuildReport:
-    """Import the world, create users, issue the call and play its story; progress on `console`."""
+def build_demo(
+    muster: Muster, world: World, console: Console | None = None, plan: bool = True
+) -> BuildReport:
+    """Import the world, create users, issue the call, play its story, load the rotation data
+    and (with `plan`) compute HQ's first rotation plan; progress on `console`."""
     started = time.perf_counter()
     script = write_script(world)
     users = demo_users(world)
     chunks = [world.people[i : i + PEOPLE_PER_IMPORT]
               for i in range(0, len(world.people), PEOPLE_PER_IMPORT)]  # fmt: skip
-    total = 2 + len(chunks) + len(users) + len(script.steps)
+    total = 3 + plan + len(chunks) + len(users) + len(script.steps)
+    after = as_utc(max((step.at for step in script.steps), default=script.issued_at))
     phases: dict[str, float] = {}
     with _progress(console, total) as advance:
         with _timed(phases, "units"):
@@ -68,6 +75,7 @@ def build_demo(muster: Muster, world: World, console: Console | None = None) -> 
             for step in script.steps:
                 play_step(muster, call_id, step)
                 advance(f"{step.action} {step.unit}")
+        saved = _rotation(muster, world, call_id, after + timedelta(hours=1), plan, phases, advance)
     return BuildReport(
         call_id=call_id,
         units=len(world.units),
@@ -76,7 +84,29 @@ def build_demo(muster: Muster, world: World, console: Console | None = None) -> 
         logins=tuple(u for u in users if u.shown),
         seconds=time.perf_counter() - started,
         phases=phases,
+        plan=saved,
     )
+
+
+def _rotation(
+    muster: Muster,
+    world: World,
+    call_id: int,
+    now: datetime,
+    plan: bool,
+    phases: dict[str, float],
+    advance: Advance,
+) -> SavedPlan | None:
+    """HQ's rotation data, then (with `plan`) its first plan of the call."""
+    with _timed(phases, "rotation"):
+        load_rotation(muster, world, now)
+        advance("rotation data loaded")
+    if not plan:
+        return None
+    with _timed(phases, "plan"):
+        saved = plan_rotation(muster, call_id, now)
+        advance("rotation planned")
+    return saved
 
 
 @contextmanager

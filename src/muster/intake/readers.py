@@ -32,7 +32,6 @@ from muster.intake.problems import Problems
 from muster.intake.records import LinkInputRecord, PersonRecord, ReplacementRecord, UnitRecord
 from muster.intake.sniff import Format, sniff
 from muster.intake.table import ROW, Table
-from muster.intake.xlsx import read_xlsx_table
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -47,8 +46,11 @@ def load_table(data: bytes, filename: str, limits: Limits) -> tuple[Format, Tabl
             f"at most {limits.max_upload_bytes / MB:.0f} MB (split the list)",
         )
     kind = sniff(data, filename)
-    table = read_xlsx_table(data, limits) if kind == "xlsx" else read_csv_table(data, limits)
-    return kind, table
+    if kind != "xlsx":
+        return kind, read_csv_table(data, limits)
+    from muster.intake.xlsx import read_xlsx_table  # the workbook readers load on first use
+
+    return kind, read_xlsx_table(data, limits)
 
 
 def read_units(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[UnitRecord]:

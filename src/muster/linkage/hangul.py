@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import cache
 
-from hanja.hangul import dooeum
+from muster.linkage.hanja_table import dooeum
 
 _FIRST_SYLLABLE = 0xAC00
 _LAST_SYLLABLE = 0xD7A3

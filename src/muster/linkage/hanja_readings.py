@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hanja.table import hanja_table
-
 from muster.linkage.hangul import compose, contains_han, is_han, south_form
+from muster.linkage.hanja_table import hanja_table
 from muster.linkage.surnames import surname_for_hanja
 
 

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from hanja.table import hanja_table
-
 from muster.linkage.hangul import south_initial
+from muster.linkage.hanja_table import hanja_table
 
 # South Hangul | hanja (space-separated) | Latin variants (space-separated)
 _TABLE = """

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from muster.planning.result import REASONS, Move, Plan
 from muster.planning.scenario import Returnee, Route, Scenario, ineligibility
 
-ELIGIBLE_REASONS = frozenset({"route_closed", "no_replacement", "capacity", "not_ready"})
+ELIGIBLE_REASONS = frozenset(
+    {"route_closed", "no_replacement", "capacity", "not_ready", "no_workplace"}
+)
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[str]:

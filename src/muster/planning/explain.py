@@ -2,7 +2,9 @@
 
 Explanations read the final ledger after the greedy pass, so for an eligible person every
 candidate day is blocked by something: a full route (which one, which days), full
-quarantine beds, no replacement left for the workplace, or no vacancy.
+quarantine beds, no replacement left for the workplace, or no vacancy. A replacement whose
+trades and hosts match no workplace at all is `no_workplace`, not `capacity`: no place was
+ever full, there is none to fill.
 """
 
 from __future__ import annotations
@@ -126,9 +128,9 @@ class _Context:
     def _replacement(self, j: int) -> tuple[Reason, str]:
         f = self.facts
         rep, places = f.scenario.replacements[j], f.rep_types[j]
-        if not places:
+        if not places:  # not a full route or workplace: no place this person could fill
             trades, hosts = "/".join(rep.trades), "/".join(rep.hosts)
-            return "capacity", f"no workplace of trade {trades} in host {hosts}"
+            return "no_workplace", f"no workplace of trade {trades} in host {hosts}"
         open_days = np.zeros(f.days, dtype=np.bool_)
         for place in places:
             open_days |= f.open_days(place, "out")

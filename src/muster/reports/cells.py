@@ -13,10 +13,10 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 Cell = str | int | float | bool | date | datetime | None
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,6 +72,8 @@ def write_xlsx_row(
 
 def write_xlsx(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
     """A workbook with one sheet per (name -> header, rows), header in bold; text as strings."""
+    import xlsxwriter  # on use: `muster status` needs only the CSV half of this module
+
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     bold = workbook.add_format({"bold": True})

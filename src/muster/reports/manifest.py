@@ -1,16 +1,55 @@
-"""Travel manifests of a rotation plan: one XLSX sheet per route and day."""
+"""Travel manifests of a rotation plan: one XLSX sheet per route and day.
+
+Each row is one traveller: who (id, names in Latin and Hangul, birth date, passport), from
+or to which workplace, by which route on which day. The rows come from
+`muster.services.manifests`, which leaves out what the viewer may not see; a plan computed
+from a scenario file has ids only (`rows_of`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from muster.planning.result import Move, Plan
 from muster.reports.cells import Cell, write_xlsx
 
-HEADER = ("direction", "person", "workplace", "route", "date")
+HEADER = (
+    "direction", "person", "family_name", "given_name", "name_native", "date_of_birth",
+    "passport_no", "workplace", "workplace_name", "route", "date",
+)  # fmt: skip
 SUMMARY_HEADER = ("route", "date", "home", "out", "sheet")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One traveller of a plan: the move and who travels (names empty when unknown)."""
+
+    move: Move
+    family_name: str | None = None
+    given_name: str | None = None
+    name_native: str | None = None
+    date_of_birth: date | None = None
+    passport_no: str | None = None
+    workplace_name: str | None = None
+
+    def cells(self) -> list[Cell]:
+        """The row as written, in the order of HEADER."""
+        m = self.move
+        return [
+            m.direction, m.person, self.family_name, self.given_name, self.name_native,
+            self.date_of_birth, self.passport_no, m.workplace, self.workplace_name, m.route,
+            m.date,
+        ]  # fmt: skip
+
+
+def rows_of(plan: Plan) -> list[ManifestRow]:
+    """Rows of every move with ids only (a plan computed from a scenario file)."""
+    return [ManifestRow(move) for move in plan.moves]
 
 
 def sheet_name(route: str, day: str, taken: set[str]) -> str:
@@ -25,21 +64,18 @@ def sheet_name(route: str, day: str, taken: set[str]) -> str:
     return name
 
 
-def manifest_xlsx(plan: Plan) -> bytes:
+def manifest_xlsx(rows: Sequence[ManifestRow]) -> bytes:
     """A summary sheet, then per route and day who goes home and who goes out, and where."""
-    groups: dict[tuple[str, str], list[Move]] = defaultdict(list)
-    for move in plan.moves:
-        groups[(move.date.isoformat(), move.route)].append(move)
+    groups: dict[tuple[str, str], list[ManifestRow]] = defaultdict(list)
+    for row in rows:
+        groups[(row.move.date.isoformat(), row.move.route)].append(row)
     taken: set[str] = {"summary"}
     sheets: dict[str, tuple[tuple[str, ...], list[list[Cell]]]] = {}
     summary: list[list[Cell]] = []
-    for (day, route), moves in sorted(groups.items()):
+    for (day, route), group in sorted(groups.items()):
         name = sheet_name(route, day, taken)
-        rows: list[list[Cell]] = [
-            [m.direction, m.person, m.workplace, m.route, m.date]
-            for m in sorted(moves, key=lambda m: (m.direction, m.workplace, m.person))
-        ]
-        sheets[name] = (HEADER, rows)
-        homes = sum(1 for m in moves if m.direction == "home")
-        summary.append([route, day, homes, len(moves) - homes, name])
+        ordered = sorted(group, key=lambda r: (r.move.direction, r.move.workplace, r.move.person))
+        sheets[name] = (HEADER, [r.cells() for r in ordered])
+        homes = sum(1 for r in group if r.move.direction == "home")
+        summary.append([route, day, homes, len(group) - homes, name])
     return write_xlsx({"Summary": (SUMMARY_HEADER, summary), **sheets})

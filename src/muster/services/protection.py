@@ -12,8 +12,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from muster.domain.access import in_scope, may_see_section, require_permission, sees_held
 from muster.domain.categories import Catalogue
@@ -29,9 +28,11 @@ from muster.domain.protection import (
 )
 from muster.domain.submissions import Entry
 from muster.domain.users import Permission, User
-from muster.linkage.fields import normalise_name
 from muster.store.people import HoldMatch
 from muster.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def identity(
@@ -43,6 +44,9 @@ def identity(
     passport: str | None,
 ) -> Identity:
     """An identity with its name reduced to keys by the linkage normaliser (any script)."""
+    # Imported on use: the linkage package loads Splink, which commands like `status` never need.
+    from muster.linkage.fields import normalise_name
+
     name = normalise_name(family or "", given or "", native or "")
     return Identity(
         person_id=person_id,
@@ -100,6 +104,8 @@ def find_in_frame(frame: pl.DataFrame, held: list[Identity]) -> list[tuple[int, 
 
 def _candidates(frame: pl.DataFrame, held: list[Identity]) -> pl.DataFrame:
     """The rows worth a name comparison: a cheap vectorised filter before the normaliser."""
+    import polars as pl  # on use: reading a status must not pay for Polars
+
     passports = [p.passport for p in held if p.passport]
     ids = [p.person_id for p in held if p.person_id]
     cleaned = pl.col("passport_no").str.to_uppercase().str.replace_all(r"[^0-9A-Z]", "")

@@ -29,6 +29,7 @@ class SavedPlan:
     scenario: Scenario
     plan: Plan
     notes: list[str]
+    persons: tuple[ConsolidatedPerson, ...] = ()  # whom the returnee ids name (manifests)
 
 
 def build_scenario(
@@ -195,7 +196,7 @@ def plan_from_db(
     if manifest:  # travel manifests name people: their export is a read of personal data
         uow.audit.record(actor.name, "export_manifest", "plan", str(plan_id))
     uow.commit()
-    return SavedPlan(plan_id, scenario, result, notes)
+    return SavedPlan(plan_id, scenario, result, notes, tuple(run.persons))
 
 
 def scenario_json(s: Scenario) -> dict[str, Any]:

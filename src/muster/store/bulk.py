@@ -9,12 +9,14 @@ connection, inside the caller's transaction (with the version row and the audit 
 from __future__ import annotations
 
 import gc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from sqlalchemy.orm import Session
 
 from muster.domain.submissions import LIST_FIELDS
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ENTRY_COLUMNS = ("version_id", "row", *LIST_FIELDS)
 NOT_NULL_TEXT = ("category", "fit_to_travel", "wants_to_return")
@@ -23,6 +25,8 @@ COPY_CHUNK_ROWS = 200_000
 
 def entry_frame(frame: pl.DataFrame, version_id: int) -> pl.DataFrame:
     """The entries table's columns from a list frame (dates as ISO text, as SQLite stores them)."""
+    import polars as pl  # on use: the unit of work imports this module for every command
+
     return frame.select(
         pl.lit(version_id, dtype=pl.Int64).alias("version_id"),
         pl.col("row").cast(pl.Int64),

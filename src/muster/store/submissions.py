@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
-import polars as pl
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -25,6 +25,9 @@ from muster.store.tables import (
     SubmissionRow,
     SubmissionVersionRow,
 )
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ENTRY_COLUMNS = ("row", *LIST_FIELDS)
 

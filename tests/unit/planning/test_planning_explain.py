@@ -116,9 +116,20 @@ def test_replacements_without_vacancy_or_workplace() -> None:
     replacement(data, "no-room", ["cooking"], ["RU"])
     replacement(data, "no-trade", ["nursing"], ["RU"])
     _, result = planned(data)
-    assert reasons(result) == {"no-room": "capacity", "no-trade": "capacity"}
+    assert reasons(result) == {"no-room": "capacity", "no-trade": "no_workplace"}
     assert "no vacancy for trade 'cooking' in RU" in details(result)["no-room"]
     assert "no workplace of trade nursing" in details(result)["no-trade"]
+
+
+def test_a_trade_no_workplace_has_is_not_capacity() -> None:
+    """Seats and places to spare: a replacement of another trade (or host) has nowhere to go."""
+    data = free_world(days=10, seats=50)
+    workplace(data, "empty", "RU", "cooking", 10, 0)
+    replacement(data, "nurse", ["nursing"], ["RU"])
+    replacement(data, "elsewhere", ["sewing"], ["ZZ"])
+    _, result = planned(data)
+    assert reasons(result) == {"nurse": "no_workplace", "elsewhere": "no_workplace"}
+    assert details(result)["elsewhere"] == "no workplace of trade sewing in host ZZ"
 
 
 def test_every_eligible_person_not_moved_is_blocked_on_every_day() -> None:

@@ -8,7 +8,7 @@ from io import BytesIO
 import openpyxl
 
 from muster.planning.result import Move, Plan
-from muster.reports.manifest import manifest_xlsx, sheet_name
+from muster.reports.manifest import manifest_xlsx, rows_of, sheet_name
 
 
 def test_sheet_names_are_safe_short_and_unique() -> None:
@@ -26,7 +26,8 @@ def test_one_sheet_per_route_and_day_with_a_summary() -> None:
         Move("R1", "out", "bridge", date(2021, 8, 3), "W1"),
         Move("=cmd|' /C calc'!A0", "home", "rail", date(2021, 8, 4), "W2"),
     )
-    book = openpyxl.load_workbook(BytesIO(manifest_xlsx(Plan("optimal", 10, 10, moves, ()))))
+    rows = rows_of(Plan("optimal", 10, 10, moves, ()))
+    book = openpyxl.load_workbook(BytesIO(manifest_xlsx(rows)))
     assert book.sheetnames == ["Summary", "2021-08-03 bridge", "2021-08-04 rail"]
     summary = list(book["Summary"].iter_rows(values_only=True))
     assert summary[1] == ("bridge", "2021-08-03", 1, 1, "2021-08-03 bridge")
