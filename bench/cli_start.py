@@ -40,7 +40,7 @@ from muster.services.lists import status
 started = time.perf_counter()
 muster = bootstrap({url!r})
 with muster.uow() as uow:
-    status(uow, resolve_user(uow, None), call_id=1)
+    status(uow, resolve_user(uow, None), muster.catalogue, call_id=1)
 print(time.perf_counter() - started)
 """
 

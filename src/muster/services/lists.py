@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import polars as pl
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from muster.domain.access import (
@@ -33,12 +33,18 @@ from muster.domain.submissions import (
 )
 from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
-from muster.intake import IntakeRejected, Limits, ParsedList, RowError, RowWarning, read_list
 from muster.intake.archive import FileArchive
+from muster.intake.errors import IntakeRejected, RowError, RowWarning
+from muster.intake.limits import Limits
 from muster.services.protection import hidden_counts, hidden_rows, record_for_version
 from muster.services.receipts import Receipt, digest, receive
 from muster.store.files import ReceivedFile
 from muster.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from muster.intake.lists import ParsedList
 
 MAX_LINK_WARNINGS = 100  # a list of unknown ids is reported by example, not row by row
 STORE_ATTEMPTS = 5  # concurrent submissions for one unit: the later one retries as next version
@@ -100,6 +106,8 @@ def submit_list(
     )
     receipt = receive(uow, archive, received, data, now)
     try:
+        from muster.intake.readers import read_list  # on use: `muster status` skips Polars
+
         parsed = read_list(data, filename, call.categories, limits)
         if len(parsed) == 0:
             raise IntakeRejected([_EMPTY_LIST])
@@ -269,6 +277,8 @@ def _link_entries(
     is cleared. The warning is the same for both whenever the person is not deployed in
     the submitter's subtree, so that warnings never tell whether an id exists elsewhere.
     """
+    import polars as pl
+
     given = frame.filter(pl.col("person_id").is_not_null())
     ids = given["person_id"].unique().to_list()
     known = uow.people.existing_ids(ids)
