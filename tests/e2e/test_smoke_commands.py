@@ -238,6 +238,7 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["import", "units", "units.csv"], ok),
         (["import", "people", "people.csv"], ok),
         (["user", "add", "--name", "smoke.user", "--unit", "HQ", "--permission", "review"], ok),
+        (["user", "password", "--name", "smoke.user", "--password", "a-long-password-1"], ok),
         (["serve", "--port", "0"], ok),
         (
             [

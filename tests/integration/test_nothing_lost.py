@@ -10,8 +10,8 @@ import pytest
 from muster.bootstrap import Muster
 from muster.domain.errors import DomainError
 from muster.domain.users import OPERATOR
+from muster.intake import readers as intake_readers
 from muster.intake.archive import FileArchive
-from muster.services import lists as lists_service
 from muster.services.actors import resolve_user
 from muster.services.lists import SubmitOutcome, submit_list
 from muster.services.receipts import check_receipts
@@ -67,7 +67,7 @@ def test_an_interrupted_receipt_is_reported_reconciled_and_the_file_sent_again(
     def crash(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt  # the process dies here, after the receipt was committed
 
-    monkeypatch.setattr(lists_service, "read_list", crash)
+    monkeypatch.setattr(intake_readers, "read_list", crash)
     with pytest.raises(KeyboardInterrupt):
         _send(muster, call_id, LIST_W1)
     monkeypatch.undo()
