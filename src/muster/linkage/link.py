@@ -70,7 +70,7 @@ class LinkOptions:
     review_limit: int = 2_000
     weak_margin_bits: float = 1.0
     consistency: bool = True  # split clusters whose members contradict each other
-    yearless_margin_bits: float | None = 4.0
+    yearless_margin_bits: float | None = 2.0
 
 
 @dataclass(frozen=True)
