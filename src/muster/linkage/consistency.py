@@ -56,7 +56,7 @@ def _date_conflict() -> pl.Expr:
     return pl.when(both_full).then(apart).otherwise(other_year)
 
 
-def _one_apart(left: str, right: str) -> bool:
+def one_apart(left: str, right: str) -> bool:
     """True if two passport numbers are one slip apart: a character replaced, added,
     dropped, or two neighbours swapped."""
     if len(left) == len(right):
@@ -75,7 +75,7 @@ def _passport_conflict(pairs: pl.DataFrame) -> pl.Series:
     differ = differ & (pairs["passport"] != pairs["passport_r"])
     left, right = pairs["passport"].to_list(), pairs["passport_r"].to_list()
     rows = zip(differ.to_list(), left, right, strict=True)
-    return pl.Series([bool(d) and not _one_apart(a, b) for d, a, b in rows], dtype=pl.Boolean)
+    return pl.Series([bool(d) and not one_apart(a, b) for d, a, b in rows], dtype=pl.Boolean)
 
 
 def conflicting_pairs(

@@ -10,6 +10,7 @@ from muster.linkage.fields import (
     FieldFacts,
     Reading,
     missplit_reading,
+    other_order_reading,
     part_field_facts,
     whole_field_facts,
 )
@@ -74,9 +75,55 @@ def _with_facts(names: pl.DataFrame) -> pl.DataFrame:
             how="left",
             maintain_order="left",
         )
+        names = names.join(_other_order_table(alone, column), on=column, how="left")
     values = names["name_native"].drop_nulls().unique().to_list()
     table = _facts_table(values, "name_native", ("whole", "other"), whole_field_facts)
     return names.join(table, on="name_native", how="left", maintain_order="left")
+
+
+def _other_order_table(values: list[str], column: str) -> pl.DataFrame:
+    """`column:other_order.*`: a lone field's whole name read in the other order, if any."""
+    rows = [
+        (value, *(getattr(reading, o) for o in OUTPUTS))
+        for value in values
+        if (reading := other_order_reading(value)) is not None
+    ]
+    schema = [column, *(f"{column}:other_order.{o}" for o in OUTPUTS)]
+    return pl.DataFrame(rows, schema=schema, orient="row").cast(pl.String)
+
+
+def _in_likelier_order(keys: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """A whole name alone in one Latin field, read in the order more records of the file share.
+
+    Both ends of "Yun Jun Go" are surnames: Korean order (윤 + 준고) or Western
+    (고 + 윤준). The reading whose family and given keys other records of the file
+    have more often wins; on a tie the first reading (the commoner surname) stays.
+    """
+    family, given = pl.col("family_name").is_not_null(), pl.col("given_name").is_not_null()
+    lone = pl.col("name_native").is_null()
+    other = {
+        o: pl.when(lone & family & ~given)
+        .then(_col("family_name", f"other_order.{o}"))
+        .when(lone & ~family & given)
+        .then(_col("given_name", f"other_order.{o}"))
+        for o in OUTPUTS
+    }
+    frame = pl.concat(
+        [keys, names.select(**{f"other.{o}": e for o, e in other.items()})], how="horizontal"
+    )
+    counts = keys.group_by("family_key", "given_key").len()
+    frame = frame.join(counts, on=["family_key", "given_key"], how="left", maintain_order="left")
+    alternative = counts.rename(
+        {"family_key": "other.family_key", "given_key": "other.given_key", "len": "other_len"}
+    )
+    frame = frame.join(
+        alternative, on=["other.family_key", "other.given_key"], how="left", maintain_order="left"
+    )
+    likelier = pl.col("other_len").fill_null(0) > pl.col("len").fill_null(1) - 1
+    use = pl.col("other.family_key").is_not_null() & likelier
+    return frame.select(
+        pl.when(use).then(pl.col(f"other.{o}")).otherwise(pl.col(o)).alias(o) for o in OUTPUTS
+    )
 
 
 def _with_missplits(names: pl.DataFrame) -> pl.DataFrame:
@@ -158,8 +205,9 @@ def _reading(output: str) -> pl.Expr:
 
 def name_keys(frame: pl.DataFrame) -> pl.DataFrame:
     """`family_key`, `given_key`, `given_hangul`, `given_readings` per record (rows in order)."""
-    names = frame.select(_clean_text(c).alias(c) for c in NAME_COLUMNS)
-    return _with_missplits(_with_facts(names)).select(_reading(o) for o in OUTPUTS)
+    cleaned = frame.select(_clean_text(c).alias(c) for c in NAME_COLUMNS)
+    names = _with_missplits(_with_facts(cleaned))
+    return _in_likelier_order(names.select(_reading(o) for o in OUTPUTS), names)
 
 
 def _clean_text(column: str) -> pl.Expr:

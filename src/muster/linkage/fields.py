@@ -19,6 +19,7 @@ from muster.linkage.names import (
     latin_surname_hangul,
     native_splits,
     split_whole,
+    split_whole_other,
     to_hangul,
 )
 from muster.linkage.phonetic import hangul_key
@@ -69,13 +70,26 @@ def _whole_readings(text: str) -> tuple[Reading, Reading | None]:
     if splits is not None:
         usual, other = splits
         return _hangul_reading(*usual), _hangul_reading(*other) if other else None
-    family, given = split_whole(text)
+    return _latin_whole(*split_whole(text)), None
+
+
+def _latin_whole(family: str, given: str) -> Reading:
+    """Reading of a Latin whole name cut into (family, given)."""
     return Reading(
         family_key=family_key_of(family),
         given_key=given_key_of(given),
         family_hangul=latin_surname_hangul(family) if family else None,
         given_readings=_readings(given),
-    ), None
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def other_order_reading(text: str) -> Reading | None:
+    """A Latin whole name read in the other order, if both of its ends are surnames."""
+    if is_native(text):
+        return None
+    split = split_whole_other(text)
+    return _latin_whole(*split) if split else None
 
 
 def _readings(latin: str) -> str | None:
@@ -281,6 +295,7 @@ def clear_caches() -> None:
         whole_field_facts,
         part_field_facts,
         missplit_reading,
+        other_order_reading,
         names.is_native,
         names.to_hangul,
         names.native_splits,

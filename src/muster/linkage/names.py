@@ -109,6 +109,24 @@ def split_whole(text: str) -> tuple[str, str]:
     return tokens[0], " ".join(tokens[1:])
 
 
+def split_whole_other(text: str) -> tuple[str, str] | None:
+    """The other order of a whole Latin name whose both ends are surnames, else None.
+
+    "Yun Jun Go" is read as 윤 + "Jun Go" (윤 is the commoner surname) but may
+    be "Yun Jun" of the Go family written in Western order; "Heo So" may be 허 소
+    or 소 허. A comma fixes the order; one token has none.
+    """
+    if "," in text:
+        return None
+    tokens = [t for t in _TOKENS.split(text) if t]
+    if len(tokens) < 2 or _token_rank(tokens[0]) is None or _token_rank(tokens[-1]) is None:
+        return None
+    family, _ = split_whole(text)
+    if family == tokens[0]:
+        return tokens[-1], " ".join(tokens[:-1])
+    return tokens[0], " ".join(tokens[1:])
+
+
 def _token_rank(token: str) -> int | None:
     """Surname frequency rank of a token (0 = most common), None if it is no surname.
 
