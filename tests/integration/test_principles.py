@@ -301,3 +301,26 @@ def test_service_messages_speak_of_the_domain_not_of_flags(world: Muster) -> Non
     with world.uow() as uow:
         _call, rows = status(uow, OPERATOR, world.catalogue, call_id=call_id)
     assert rows
+
+
+def test_an_import_reports_reference_errors_with_the_cell_errors_in_one_pass(
+    world: Muster,
+) -> None:
+    """Issue 10: unknown-parent and unknown-workplace errors appeared only after the cell
+    errors were fixed, although every error is promised at once."""
+    units = "code,name,kind,parent_code,host_country,region,workplace_type,slots\n"
+    units += "W9,New site,workplace,NOWHERE,XA,North,factory,many\n"
+    with world.uow() as uow, pytest.raises(IntakeRejected) as rejected:
+        import_file(
+            uow, OPERATOR, world.archive, kind="units", data=units.encode(), filename="u.csv",
+            limits=world.limits(), now=world.clock(),
+        )  # fmt: skip
+    assert {(e.row, e.column) for e in rejected.value.errors} == {(2, "slots"), (2, "parent_code")}
+    people = MORE_PEOPLE.replace("W4,worker,work,2019-05-01", "W99,worker,work,2019-13-01")
+    with world.uow() as uow, pytest.raises(IntakeRejected) as rejected:
+        import_file(
+            uow, OPERATOR, world.archive, kind="people", data=people.encode(), filename="p.csv",
+            limits=world.limits(), now=world.clock(),
+        )  # fmt: skip
+    found = {(e.row, e.column) for e in rejected.value.errors}
+    assert found == {(2, "workplace_code"), (2, "arrived")}

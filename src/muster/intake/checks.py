@@ -3,7 +3,7 @@ dates that must come in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import polars as pl
 
@@ -15,6 +15,7 @@ from muster.intake.table import ROW
 _UNIT_ORDER = {column.name: order for order, column in enumerate(UNIT_COLUMNS)}
 _PERSON_ORDER = {column.name: order for order, column in enumerate(PERSON_COLUMNS)}
 _WORKPLACE_ONLY = ("workplace_type", "slots", "trade")
+Checks = Callable[[pl.DataFrame, Problems], pl.DataFrame]
 
 
 def unit_checks(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
@@ -65,6 +66,30 @@ def person_checks(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
     expected = pl.format("a date on or after arrived ({})", pl.col("arrived").dt.to_string())
     problems.add_cells(bad, _PERSON_ORDER["permit_expires"], "permit_expires", expected)
     return frame
+
+
+def known_codes(column: str, known: Collection[str], expected: str) -> Checks:
+    """A check that `column` names one of `known` (codes of the file itself count too for
+    units: a parent may be defined in the same file)."""
+
+    def check(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:
+        allowed = set(known)
+        if column == "parent_code":
+            allowed |= set(frame.get_column("code").drop_nulls().to_list())
+        value = pl.col(column)
+        bad = frame.filter(value.is_not_null() & ~value.is_in(sorted(allowed))).select(
+            ROW, pl.col(RAW + column).alias("value")
+        )
+        order = (_UNIT_ORDER if column == "parent_code" else _PERSON_ORDER)[column]
+        problems.add_cells(bad, order, column, expected)
+        return frame
+
+    return check
+
+
+def both(first: Checks, second: Checks) -> Checks:
+    """Two checks, every error of both in one pass."""
+    return lambda frame, problems: second(first(frame, problems), problems)
 
 
 def list_identity_check(frame: pl.DataFrame, problems: Problems) -> pl.DataFrame:

@@ -10,7 +10,9 @@ from typing import TypeVar
 import polars as pl
 
 from muster.intake.checks import (
+    both,
     duplicate_errors,
+    known_codes,
     list_identity_check,
     person_checks,
     unit_checks,
@@ -53,17 +55,43 @@ def load_table(data: bytes, filename: str, limits: Limits) -> tuple[Format, Tabl
     return kind, read_xlsx_table(data, limits)
 
 
-def read_units(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[UnitRecord]:
-    """Read units.csv (organisation tree); raises IntakeRejected listing every error."""
+def read_units(
+    data: bytes,
+    filename: str,
+    limits: Limits = DEFAULT_LIMITS,
+    existing: Collection[str] | None = None,
+) -> list[UnitRecord]:
+    """Read units.csv (organisation tree); raises IntakeRejected listing every error.
+
+    With `existing` (the codes already in the tree), a parent that is neither there nor in
+    the file is one more error of the same pass.
+    """
+    checks: Checks = unit_checks
+    if existing is not None:
+        parent = known_codes("parent_code", existing, "the code of a unit in this file or the tree")
+        checks = both(unit_checks, parent)
     with _guarded():
-        frame = _read(data, filename, limits, UNIT_COLUMNS, unit_checks)
+        frame = _read(data, filename, limits, UNIT_COLUMNS, checks)
         return _records(frame, UnitRecord)
 
 
-def read_people(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS) -> list[PersonRecord]:
-    """Read people.csv (the registry); raises IntakeRejected listing every error."""
+def read_people(
+    data: bytes,
+    filename: str,
+    limits: Limits = DEFAULT_LIMITS,
+    workplaces: Collection[str] | None = None,
+) -> list[PersonRecord]:
+    """Read people.csv (the registry); raises IntakeRejected listing every error.
+
+    With `workplaces` (the codes of existing workplaces), an unknown workplace is one more
+    error of the same pass.
+    """
+    checks: Checks = person_checks
+    if workplaces is not None:
+        known = known_codes("workplace_code", workplaces, "the code of an existing workplace unit")
+        checks = both(person_checks, known)
     with _guarded():
-        frame = _read(data, filename, limits, PERSON_COLUMNS, person_checks)
+        frame = _read(data, filename, limits, PERSON_COLUMNS, checks)
         return _records(frame, PersonRecord)
 
 

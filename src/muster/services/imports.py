@@ -6,12 +6,13 @@ bytes archived before the file is read, exactly as for lists (services.receipts)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from muster.domain.access import require_headquarters, require_permission
 from muster.domain.errors import DomainError
+from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
 from muster.intake import IntakeRejected, Limits, read_people, read_replacements, read_units
 from muster.intake.archive import FileArchive
@@ -22,12 +23,6 @@ from muster.store.files import ReceivedFile
 from muster.store.uow import UnitOfWork
 
 ImportKind = Literal["units", "people", "replacements"]
-Reader = Callable[[bytes, str, Limits], Sequence[Any]]
-READERS: dict[str, Reader] = {
-    "units": read_units,
-    "people": read_people,
-    "replacements": read_replacements,
-}
 
 
 def import_file(
@@ -54,7 +49,7 @@ def import_file(
     )
     receipt = receive(uow, archive, received, data, now)
     try:
-        records = READERS[kind](data, filename, limits)
+        records = _read(kind, data, filename, limits, tree)
         uow.files.record_outcome(receipt.file_id, "accepted", now)  # commits with the import
         return _write(uow, actor, kind, records, now)
     except (IntakeRejected, DomainError) as refused:
@@ -65,6 +60,17 @@ def import_file(
         uow.files.record_outcome(receipt.file_id, "rejected", now, reasons)
         uow.commit()
         raise
+
+
+def _read(kind: ImportKind, data: bytes, filename: str, limits: Limits, tree: UnitTree) -> Any:
+    """The file's records; references to the tree are checked in the same pass as the cells,
+    so every error of the file is reported at once."""
+    if kind == "units":
+        return read_units(data, filename, limits, existing=[u.code for u in tree])
+    if kind == "people":
+        workplaces = [u.code for u in tree if u.kind is UnitKind.WORKPLACE]
+        return read_people(data, filename, limits, workplaces=workplaces)
+    return read_replacements(data, filename, limits)
 
 
 def _write(
