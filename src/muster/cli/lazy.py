@@ -72,6 +72,13 @@ COMMANDS: dict[str, LazyCommand] = {
         "planning",
         "Compute a rotation plan: dated moves home and out, with a reason for everyone not moved.",
     ),
+    "backup": LazyCommand(
+        "backup",
+        "Write the database and every received file, with a manifest of checksums, to FILE.",
+    ),
+    "restore": LazyCommand(
+        "backup", "Restore a backup into an empty database and the received-files folder."
+    ),
     "demo": LazyCommand(
         "demo",
         "Build a fictional demo world in an embedded database and serve it; prints URL and logins.",
