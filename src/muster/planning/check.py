@@ -12,7 +12,7 @@ from muster.planning.result import REASONS, Move, Plan
 from muster.planning.scenario import Returnee, Route, Scenario, ineligibility
 
 ELIGIBLE_REASONS = frozenset(
-    {"route_closed", "no_replacement", "capacity", "not_ready", "no_workplace"}
+    {"route_closed", "no_replacement", "capacity", "not_ready"}
 )
 
 

@@ -3,8 +3,10 @@
 Explanations read the final ledger after the greedy pass, so for an eligible person every
 candidate day is blocked by something: a full route (which one, which days), full
 quarantine beds, no replacement left for the workplace, or no vacancy. A replacement whose
-trades and hosts match no workplace at all is `no_workplace`, not `capacity`: no place was
-ever full, there is none to fill.
+trades and hosts match no workplace at all has no place to fill: SPEC §6 has no reason for
+that, so the reason stays `capacity` (the output keeps SPEC's vocabulary, which other tools
+check) and the detail says the truth: "no workplace of trade ... in host ..." — never a
+full route or a full workplace.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ class _Context:
         rep, places = f.scenario.replacements[j], f.rep_types[j]
         if not places:  # not a full route or workplace: no place this person could fill
             trades, hosts = "/".join(rep.trades), "/".join(rep.hosts)
-            return "no_workplace", f"no workplace of trade {trades} in host {hosts}"
+            return "capacity", f"no workplace of trade {trades} in host {hosts}"
         open_days = np.zeros(f.days, dtype=np.bool_)
         for place in places:
             open_days |= f.open_days(place, "out")

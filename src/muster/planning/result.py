@@ -16,7 +16,6 @@ Reason = Literal[
     "no_replacement",
     "capacity",
     "not_ready",
-    "no_workplace",
 ]
 REASONS: frozenset[str] = frozenset(Reason.__args__)  # type: ignore[attr-defined]
 

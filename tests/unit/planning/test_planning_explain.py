@@ -116,7 +116,7 @@ def test_replacements_without_vacancy_or_workplace() -> None:
     replacement(data, "no-room", ["cooking"], ["RU"])
     replacement(data, "no-trade", ["nursing"], ["RU"])
     _, result = planned(data)
-    assert reasons(result) == {"no-room": "capacity", "no-trade": "no_workplace"}
+    assert reasons(result) == {"no-room": "capacity", "no-trade": "capacity"}
     assert "no vacancy for trade 'cooking' in RU" in details(result)["no-room"]
     assert "no workplace of trade nursing" in details(result)["no-trade"]
 
@@ -128,8 +128,11 @@ def test_a_trade_no_workplace_has_is_not_capacity() -> None:
     replacement(data, "nurse", ["nursing"], ["RU"])
     replacement(data, "elsewhere", ["sewing"], ["ZZ"])
     _, result = planned(data)
-    assert reasons(result) == {"nurse": "no_workplace", "elsewhere": "no_workplace"}
+    # SPEC §6 has no reason for "no place of this trade": the reason stays in SPEC's
+    # vocabulary, and the detail names the trade, never a full route or workplace.
+    assert reasons(result) == {"nurse": "capacity", "elsewhere": "capacity"}
     assert details(result)["elsewhere"] == "no workplace of trade sewing in host ZZ"
+    assert details(result)["nurse"] == "no workplace of trade nursing in host RU"
 
 
 def test_every_eligible_person_not_moved_is_blocked_on_every_day() -> None:
