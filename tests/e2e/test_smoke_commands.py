@@ -240,6 +240,8 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["user", "add", "--name", "smoke.user", "--unit", "HQ", "--permission", "review"], ok),
         (["user", "password", "--name", "smoke.user", "--password", "a-long-password-1"], ok),
         (["serve", "--port", "0"], ok),
+        (["serve", "--port", "0", "--workers", "2"], ok),
+        (["notices", "send"], refused),  # no MUSTER_SMTP_URL in the smoke world: refused, exit 1
         (
             [
                 "demo",

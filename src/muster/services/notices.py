@@ -2,21 +2,24 @@
 
 Notices are derived from the state of the loop (`services.worklist`) and kept, each once, in
 the user's inbox; with MUSTER_SMTP_URL set and an e-mail address on the account, each new
-notice is also sent by e-mail.
+notice is also sent by e-mail: when the user opens a page, or for everyone at once by
+`send_all` (`muster notices send`, meant for cron or a systemd timer).
 """
 
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from muster.domain.access import in_scope, require_permission
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
-from muster.domain.users import User
+from muster.domain.users import Permission, User
 from muster.services.accounts import accounts
 from muster.services.worklist import Worklist, worklist
 from muster.store.accounts import Notice, NoticeRow
@@ -114,6 +117,46 @@ def send_email(uow: UnitOfWork, actor: User, smtp_url: str, now: datetime) -> in
     uow.audit.record(actor.name, "email_notices", "user", actor.name, None, {"sent": len(pending)})
     uow.commit()
     return len(pending)
+
+
+@dataclass
+class SendReport:
+    """What one `send_all` run did."""
+
+    users: int = 0  # users with an e-mail address looked at
+    added: int = 0  # notices newly kept
+    sent: int = 0  # e-mails sent
+    failed: dict[str, str] = field(default_factory=dict)  # user -> why their mail was not sent
+
+
+def send_all(
+    new_uow: Callable[[], UnitOfWork],
+    actor: User,
+    catalogue: Catalogue,
+    now: datetime,
+    smtp_url: str,
+) -> SendReport:
+    """For every user of the actor's subtree with an e-mail address: keep the notices their
+    worklist calls for (the same as their home page would) and e-mail every one not e-mailed
+    yet. Run again, it sends nothing new; a user whose mail failed is tried again next run.
+    Needs the `admin` permission (the local operator has every permission)."""
+    require_permission(actor, Permission.ADMIN)
+    with new_uow() as uow:
+        tree = uow.units.tree()
+        names = accounts(uow).names_with_email()
+        users = [u for u in map(uow.users.get, names) if u is not None]
+    report = SendReport()
+    for user in users:
+        if user.unit_code is None or not in_scope(actor, tree, user.unit_code):
+            continue
+        report.users += 1
+        with new_uow() as uow:
+            report.added += refresh(uow, user, catalogue, now)
+            try:
+                report.sent += send_email(uow, user, smtp_url, now)
+            except (smtplib.SMTPException, OSError) as error:  # not marked sent: tried next run
+                report.failed[user.name] = str(error) or type(error).__name__
+    return report
 
 
 def _message(row: NoticeRow, sender: str, to: str) -> EmailMessage:
