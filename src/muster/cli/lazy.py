@@ -72,9 +72,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "planning",
         "Compute a rotation plan: dated moves home and out, with a reason for everyone not moved.",
     ),
-    "notices": LazyCommand(
-        "notices", "Notices: e-mail them to users who never open a page."
-    ),
+    "notices": LazyCommand("notices", "Notices: e-mail them to users who never open a page."),
     "demo": LazyCommand(
         "demo",
         "Build a fictional demo world in an embedded database and serve it; prints URL and logins.",
