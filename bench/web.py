@@ -3,13 +3,15 @@
 Builds a world of `--users` workplaces (one clerk each, 5 people per workplace) in a fresh
 PostgreSQL schema, serves it with `muster serve --workers N` in its own process on a loopback
 port, signs every clerk in (not timed; every sign-in ends before the first upload), then lets
-all clerks upload lists at the same time through the
-upload form (multipart, CSRF token and session cookie, as a browser does), `--rounds` each.
+all clerks upload lists at the same time through the upload form (multipart, CSRF token and
+session cookie, as a browser does), `--rounds` each: back to back, or with `--pause P` after a
+random wait of 0 to 2P seconds before each upload (people, not a load generator).
 Reports p50/p95/p99 of the upload requests, errors, and checks that every acknowledged
 submission is stored (every version the server acknowledged exists in the database).
 
     .venv/bin/python bench/web.py [--db postgresql://postgres@127.0.0.1:5432/test]
                                   [--users 100] [--rounds 5] [--workers 1]
+                                  [--pause 0]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import socket
 import statistics
@@ -101,12 +104,13 @@ async def _clerk(
     base: str,
     call_id: int,
     w: int,
-    rounds: int,
-    out: dict[str, list],
-    ready: asyncio.Barrier,  # type: ignore[type-arg]
+    args: argparse.Namespace,
+    out: dict[str, list],  # type: ignore[type-arg]
+    ready: asyncio.Barrier,
 ) -> None:
-    """Sign in, wait for every clerk to be signed in, then upload `rounds` lists one after the
-    other, timing each upload (argon2 sign-ins do not compete with the timed uploads)."""
+    """Sign in, wait for every clerk to be signed in, then upload `--rounds` lists one after the
+    other (with `--pause`, a random wait before each), timing each upload (argon2 sign-ins
+    do not compete with the timed uploads)."""
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         page = await client.get("/sign-in")
         token = TOKEN.search(page.text)
@@ -118,7 +122,10 @@ async def _clerk(
         assert csrf, form.status_code
         upload = f"/calls/{call_id}/units/W{w:03d}/upload"
         await ready.wait()
-        for round_ in range(rounds):
+        pace = random.Random(w)
+        for round_ in range(args.rounds):
+            if args.pause:  # a person between two uploads: 0 to 2 x --pause seconds
+                await asyncio.sleep(pace.uniform(0, 2 * args.pause))
             files = {"file": (f"w{w}.csv", _list(w, round_), "text/csv")}
             started = time.perf_counter()
             try:
@@ -161,6 +168,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1, help="muster serve --workers")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="mean seconds before each upload (0: none)"
+    )
     args = parser.parse_args()
     schema, url = _fresh_schema(args.db)
     data_dir = Path("bench/out") / schema
@@ -202,7 +212,7 @@ async def _all(base: str, call_id: int, args: argparse.Namespace, out: dict[str,
     """Every clerk at once; the seconds from the last sign-in to the last upload."""
     started: list[float] = []
     ready = asyncio.Barrier(args.users + 1)
-    jobs = [_clerk(base, call_id, w, args.rounds, out, ready) for w in range(args.users)]
+    jobs = [_clerk(base, call_id, w, args, out, ready) for w in range(args.users)]
     tasks = [asyncio.create_task(job) for job in jobs]
     await ready.wait()
     started.append(time.perf_counter())
@@ -214,8 +224,8 @@ def _report(out: dict[str, list], wall: float, lost: int, args: argparse.Namespa
     """p50/p95/p99 in ms, errors, lost."""
     ms = sorted(x * 1000 for x in out["latency"])
     q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
-    print(f"web submit ({args.workers} worker(s)): {args.users} concurrent clerks x "
-          f"{args.rounds} uploads, "
+    print(f"web submit ({args.workers} worker(s), pause {args.pause:g} s): {args.users} "
+          f"concurrent clerks x {args.rounds} uploads, "
           f"{len(ms)} requests in {wall:.1f} s: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, "
           f"p99 {q[98]:.0f} ms; errors {len(out['errors'])}; acknowledged "
           f"{len(out['acked'])}, lost {lost}")  # fmt: skip
