@@ -193,3 +193,15 @@ def test_notices_send_command(
     second = runner.invoke(app, ["--db", db, "notices", "send"])
     assert second.exit_code == 0 and "0 e-mails sent" in second.output
     assert len(inbox.messages) == sent
+
+
+def test_a_mail_server_down_does_not_break_the_home_page(world: Muster, clock: Clock) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"smtp://127.0.0.1:{sock.getsockname()[1]}"
+    world.settings = world.settings.model_copy(update={"smtp_url": dead})
+    _addresses(world, clock, "w3")
+    clock.advance(days=2)
+    assert _kinds(world, "w3") == ["due_soon"]  # the page opens; the notice waits to be sent
+    report = send_all(world.uow, OPERATOR, world.catalogue, clock(), dead)
+    assert list(report.failed) == ["w3"]

@@ -8,6 +8,7 @@ notice is also sent by e-mail: when the user opens a page, or for everyone at on
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from muster.services.accounts import accounts
 from muster.services.worklist import Worklist, worklist
 from muster.store.accounts import Notice, NoticeRow
 from muster.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MAIL_ERRORS = (smtplib.SMTPException, OSError)  # a mail server down, refusing, unreachable
 
 SUBJECTS = {
     "returned": "Your list was returned / 목록이 반려되었습니다",
@@ -86,7 +90,10 @@ def refresh(
         )  # fmt: skip
     uow.commit()
     if smtp_url and added:
-        send_email(uow, actor, smtp_url, now)
+        try:
+            send_email(uow, actor, smtp_url, now)
+        except MAIL_ERRORS as error:  # the page still opens; `muster notices send` tries again
+            log.warning("could not e-mail notices to %s: %s", actor.name, error)
     return added
 
 
@@ -110,13 +117,18 @@ def send_email(uow: UnitOfWork, actor: User, smtp_url: str, now: datetime) -> in
     pending = repo.unsent_notices(actor.name)
     if not pending:
         return 0
-    with _smtp(smtp_url) as (client, sender):
-        for row in pending:
-            client.send_message(_message(row, sender, account.email))
-            row.emailed_at = now
-    uow.audit.record(actor.name, "email_notices", "user", actor.name, None, {"sent": len(pending)})
-    uow.commit()
-    return len(pending)
+    sent = 0
+    try:
+        with _smtp(smtp_url) as (client, sender):
+            for row in pending:
+                client.send_message(_message(row, sender, account.email))
+                row.emailed_at = now
+                sent += 1
+    finally:  # what went out is marked sent even when a later message fails
+        if sent:
+            uow.audit.record(actor.name, "email_notices", "user", actor.name, None, {"sent": sent})
+            uow.commit()
+    return sent
 
 
 @dataclass
@@ -154,7 +166,7 @@ def send_all(
             report.added += refresh(uow, user, catalogue, now)
             try:
                 report.sent += send_email(uow, user, smtp_url, now)
-            except (smtplib.SMTPException, OSError) as error:  # not marked sent: tried next run
+            except MAIL_ERRORS as error:  # what was not sent is tried again next run
                 report.failed[user.name] = str(error) or type(error).__name__
     return report
 
