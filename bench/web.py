@@ -1,14 +1,17 @@
 """Benchmark: concurrent submitters through the web on PostgreSQL (SPEC §8: p95 < 300 ms, 0 lost).
 
 Builds a world of `--users` workplaces (one clerk each, 5 people per workplace) in a fresh
-PostgreSQL schema, serves it with `muster serve` in its own process on a loopback port, signs
-every clerk in (not timed), then lets all clerks upload lists at the same time through the
-upload form (multipart, CSRF token and session cookie, as a browser does), `--rounds` each.
+PostgreSQL schema, serves it with `muster serve --workers N` in its own process on a loopback
+port, signs every clerk in (not timed; every sign-in ends before the first upload), then lets
+all clerks upload lists at the same time through the upload form (multipart, CSRF token and
+session cookie, as a browser does), `--rounds` each: back to back, or with `--pause P` after a
+random wait of 0 to 2P seconds before each upload (people, not a load generator).
 Reports p50/p95/p99 of the upload requests, errors, and checks that every acknowledged
 submission is stored (every version the server acknowledged exists in the database).
 
     .venv/bin/python bench/web.py [--db postgresql://postgres@127.0.0.1:5432/test]
-                                  [--users 100] [--rounds 5]
+                                  [--users 100] [--rounds 5] [--workers 1]
+                                  [--pause 0]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import socket
 import statistics
@@ -96,8 +100,17 @@ def _list(w: int, round_: int) -> bytes:
     return (HEADER + "\n".join(rows) + "\n").encode()
 
 
-async def _clerk(base: str, call_id: int, w: int, rounds: int, out: dict[str, list]) -> None:  # type: ignore[type-arg]
-    """Sign in, then upload `rounds` lists one after the other, timing each upload."""
+async def _clerk(
+    base: str,
+    call_id: int,
+    w: int,
+    args: argparse.Namespace,
+    out: dict[str, list],  # type: ignore[type-arg]
+    ready: asyncio.Barrier,
+) -> None:
+    """Sign in, wait for every clerk to be signed in, then upload `--rounds` lists one after the
+    other (with `--pause`, a random wait before each), timing each upload (argon2 sign-ins
+    do not compete with the timed uploads)."""
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         page = await client.get("/sign-in")
         token = TOKEN.search(page.text)
@@ -108,7 +121,11 @@ async def _clerk(base: str, call_id: int, w: int, rounds: int, out: dict[str, li
         csrf = TOKEN.search(form.text)
         assert csrf, form.status_code
         upload = f"/calls/{call_id}/units/W{w:03d}/upload"
-        for round_ in range(rounds):
+        await ready.wait()
+        pace = random.Random(w)
+        for round_ in range(args.rounds):
+            if args.pause:  # a person between two uploads: 0 to 2 x --pause seconds
+                await asyncio.sleep(pace.uniform(0, 2 * args.pause))
             files = {"file": (f"w{w}.csv", _list(w, round_), "text/csv")}
             started = time.perf_counter()
             try:
@@ -125,11 +142,12 @@ async def _clerk(base: str, call_id: int, w: int, rounds: int, out: dict[str, li
                 out["errors"].append(f"W{w:03d}: HTTP {response.status_code}")
 
 
-def _serve(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
-    """`muster serve` in its own process."""
+def _serve(url: str, port: int, data_dir: Path, workers: int) -> subprocess.Popen[bytes]:
+    """`muster serve --workers N` in its own process."""
     env = {**os.environ, "MUSTER_DATA_DIR": str(data_dir)}
     muster = Path(sys.executable).parent / "muster"
-    return subprocess.Popen([str(muster), "--db", url, "serve", "--port", str(port)], env=env,
+    return subprocess.Popen([str(muster), "--db", url, "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL)  # fmt: skip
 
 
@@ -149,6 +167,10 @@ def main() -> None:
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1, help="muster serve --workers")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="mean seconds before each upload (0: none)"
+    )
     args = parser.parse_args()
     schema, url = _fresh_schema(args.db)
     data_dir = Path("bench/out") / schema
@@ -158,7 +180,7 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = _serve(url, port, data_dir)
+    server = _serve(url, port, data_dir, args.workers)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -168,10 +190,7 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.1)
         out: dict[str, list] = {"latency": [], "errors": [], "acked": []}  # type: ignore[type-arg]
-        started = time.perf_counter()
-        jobs = [_clerk(base, call_id, w, args.rounds, out) for w in range(args.users)]
-        asyncio.run(_all(jobs))
-        wall = time.perf_counter() - started
+        wall = asyncio.run(_all(base, call_id, args, out))
     finally:
         server.terminate()
         server.wait()
@@ -189,16 +208,24 @@ def _drop_schema(url: str, schema: str) -> None:
     admin.dispose()
 
 
-async def _all(jobs: list) -> None:  # type: ignore[type-arg]
-    """Every clerk at once."""
-    await asyncio.gather(*jobs)
+async def _all(base: str, call_id: int, args: argparse.Namespace, out: dict[str, list]) -> float:  # type: ignore[type-arg]
+    """Every clerk at once; the seconds from the last sign-in to the last upload."""
+    started: list[float] = []
+    ready = asyncio.Barrier(args.users + 1)
+    jobs = [_clerk(base, call_id, w, args, out, ready) for w in range(args.users)]
+    tasks = [asyncio.create_task(job) for job in jobs]
+    await ready.wait()
+    started.append(time.perf_counter())
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - started[0]
 
 
 def _report(out: dict[str, list], wall: float, lost: int, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
     """p50/p95/p99 in ms, errors, lost."""
     ms = sorted(x * 1000 for x in out["latency"])
     q = statistics.quantiles(ms, n=100) if len(ms) > 1 else ms * 99
-    print(f"web submit: {args.users} concurrent clerks x {args.rounds} uploads, "
+    print(f"web submit ({args.workers} worker(s), pause {args.pause:g} s): {args.users} "
+          f"concurrent clerks x {args.rounds} uploads, "
           f"{len(ms)} requests in {wall:.1f} s: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, "
           f"p99 {q[98]:.0f} ms; errors {len(out['errors'])}; acknowledged "
           f"{len(out['acked'])}, lost {lost}")  # fmt: skip

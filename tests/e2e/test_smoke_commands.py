@@ -242,6 +242,8 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["backup", "smoke.backup"], ok),
         (["restore", "smoke.backup"], refused),  # the smoke database is not empty
         (["serve", "--port", "0"], ok),
+        (["serve", "--port", "0", "--workers", "2"], ok),
+        (["notices", "send"], refused),  # no MUSTER_SMTP_URL in the smoke world: refused, exit 1
         (
             [
                 "demo",

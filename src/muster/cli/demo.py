@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections import Counter
 from pathlib import Path
@@ -64,19 +65,38 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: PortOpt = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Worker processes (uvicorn workers), each with its own database connections; "
+            "about one per CPU core.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web application and API for the database given by --db."""
+    if not 1 <= workers <= 64:
+        usage_error("--workers must be between 1 and 64")
     with handled():
         muster = open_muster()
     print(f"Serving {_shown_url(muster)}")
     print(f"Muster: http://{host}:{port}/", flush=True)
-    _serve(muster, host, port)
+    _serve(muster, host, port, workers)
 
 
-def _serve(muster: Muster, host: str, port: int) -> None:
-    """Run uvicorn until interrupted."""
+def _serve(muster: Muster, host: str, port: int, workers: int = 1) -> None:
+    """Run uvicorn until interrupted; several worker processes when `workers` > 1."""
     # Imported here so that every other command starts without loading the web stack.
     import uvicorn
+
+    if workers > 1:
+        # Each worker process builds its own Muster from the environment (asgi.py): the
+        # resolved database URL is handed down so that `--db` holds in every worker.
+        os.environ["MUSTER_DATABASE_URL"] = muster.settings.database_url
+        muster.engine.dispose()
+        uvicorn.run("muster.web.asgi:create", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")  # fmt: skip
+        return
 
     from muster.web import create_app
 

@@ -79,6 +79,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "restore": LazyCommand(
         "backup", "Restore a backup into an empty database and the received-files folder."
     ),
+    "notices": LazyCommand("notices", "Notices: e-mail them to users who never open a page."),
     "demo": LazyCommand(
         "demo",
         "Build a fictional demo world in an embedded database and serve it; prints URL and logins.",

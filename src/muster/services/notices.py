@@ -2,25 +2,32 @@
 
 Notices are derived from the state of the loop (`services.worklist`) and kept, each once, in
 the user's inbox; with MUSTER_SMTP_URL set and an e-mail address on the account, each new
-notice is also sent by e-mail.
+notice is also sent by e-mail: when the user opens a page, or for everyone at once by
+`send_all` (`muster notices send`, meant for cron or a systemd timer).
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from muster.domain.access import in_scope, require_permission
 from muster.domain.calls import Call
 from muster.domain.categories import Catalogue
-from muster.domain.users import User
+from muster.domain.users import Permission, User
 from muster.services.accounts import accounts
 from muster.services.worklist import Worklist, worklist
 from muster.store.accounts import Notice, NoticeRow
 from muster.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MAIL_ERRORS = (smtplib.SMTPException, OSError)  # a mail server down, refusing, unreachable
 
 SUBJECTS = {
     "returned": "Your list was returned / 목록이 반려되었습니다",
@@ -83,7 +90,10 @@ def refresh(
         )  # fmt: skip
     uow.commit()
     if smtp_url and added:
-        send_email(uow, actor, smtp_url, now)
+        try:
+            send_email(uow, actor, smtp_url, now)
+        except MAIL_ERRORS as error:  # the page still opens; `muster notices send` tries again
+            log.warning("could not e-mail notices to %s: %s", actor.name, error)
     return added
 
 
@@ -107,13 +117,58 @@ def send_email(uow: UnitOfWork, actor: User, smtp_url: str, now: datetime) -> in
     pending = repo.unsent_notices(actor.name)
     if not pending:
         return 0
-    with _smtp(smtp_url) as (client, sender):
-        for row in pending:
-            client.send_message(_message(row, sender, account.email))
-            row.emailed_at = now
-    uow.audit.record(actor.name, "email_notices", "user", actor.name, None, {"sent": len(pending)})
-    uow.commit()
-    return len(pending)
+    sent = 0
+    try:
+        with _smtp(smtp_url) as (client, sender):
+            for row in pending:
+                client.send_message(_message(row, sender, account.email))
+                row.emailed_at = now
+                sent += 1
+    finally:  # what went out is marked sent even when a later message fails
+        if sent:
+            uow.audit.record(actor.name, "email_notices", "user", actor.name, None, {"sent": sent})
+            uow.commit()
+    return sent
+
+
+@dataclass
+class SendReport:
+    """What one `send_all` run did."""
+
+    users: int = 0  # users with an e-mail address looked at
+    added: int = 0  # notices newly kept
+    sent: int = 0  # e-mails sent
+    failed: dict[str, str] = field(default_factory=dict)  # user -> why their mail was not sent
+
+
+def send_all(
+    new_uow: Callable[[], UnitOfWork],
+    actor: User,
+    catalogue: Catalogue,
+    now: datetime,
+    smtp_url: str,
+) -> SendReport:
+    """For every user of the actor's subtree with an e-mail address: keep the notices their
+    worklist calls for (the same as their home page would) and e-mail every one not e-mailed
+    yet. Run again, it sends nothing new; a user whose mail failed is tried again next run.
+    Needs the `admin` permission (the local operator has every permission)."""
+    require_permission(actor, Permission.ADMIN)
+    with new_uow() as uow:
+        tree = uow.units.tree()
+        names = accounts(uow).names_with_email()
+        users = [u for u in map(uow.users.get, names) if u is not None]
+    report = SendReport()
+    for user in users:
+        if user.unit_code is None or not in_scope(actor, tree, user.unit_code):
+            continue
+        report.users += 1
+        with new_uow() as uow:
+            report.added += refresh(uow, user, catalogue, now)
+            try:
+                report.sent += send_email(uow, user, smtp_url, now)
+            except MAIL_ERRORS as error:  # what was not sent is tried again next run
+                report.failed[user.name] = str(error) or type(error).__name__
+    return report
 
 
 def _message(row: NoticeRow, sender: str, to: str) -> EmailMessage:

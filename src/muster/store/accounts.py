@@ -103,6 +103,15 @@ class AccountRepository:
         """The account row of a user, or None when no password or language was ever set."""
         return self._session.get(UserAccountRow, user_name)
 
+    def names_with_email(self) -> list[str]:
+        """The users whose account has an e-mail address, by name."""
+        query = (
+            select(UserAccountRow.user_name)
+            .where(UserAccountRow.email.is_not(None), UserAccountRow.email != "")
+            .order_by(UserAccountRow.user_name)
+        )
+        return list(self._session.scalars(query))
+
     def save_account(self, user_name: str, now: datetime, **values: str | None) -> None:
         """Create or change a user's account row (password_hash, language, email)."""
         row = self.account(user_name)
