@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from muster.planning.result import REASONS, Move, Plan
 from muster.planning.scenario import Returnee, Route, Scenario, ineligibility
 
-ELIGIBLE_REASONS = frozenset(
-    {"route_closed", "no_replacement", "capacity", "not_ready"}
-)
+ELIGIBLE_REASONS = frozenset({"route_closed", "no_replacement", "capacity", "not_ready"})
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[str]:
