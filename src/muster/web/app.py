@@ -6,6 +6,7 @@ by the access policy (another subtree, a missing permission) answer 404 with no 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -15,11 +16,14 @@ from fastapi.staticfiles import StaticFiles
 from muster.bootstrap import Muster
 from muster.domain.errors import DomainError, NotFound, NotPermitted
 from muster.reports.fonts import shipped_font
+from muster.web.hardening import SECURITY_HEADERS, BodyLimit, SecurityHeaders
 from muster.web.render import render, see_other
 from muster.web.routes import auth, board, calls, files, home, lists, review
 from muster.web.security import SignInRequired
 
 STATIC = Path(__file__).parent / "static"
+FORM_OVERHEAD = 1 << 20  # multipart boundaries and the other fields around an uploaded file
+LOG = logging.getLogger("muster.web")
 FONT_CACHE = {"Cache-Control": "public, max-age=604800"}
 
 
@@ -27,6 +31,9 @@ def create_app(muster: Muster) -> FastAPI:
     """The web application over one Muster."""
     app = FastAPI(title="Muster", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.muster = muster
+    # Outermost first: every response (errors and 413s included) gets the security headers.
+    app.add_middleware(BodyLimit, limit=muster.settings.max_upload_bytes + FORM_OVERHEAD)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, home, calls, lists, review, board, files):
         app.include_router(module.router)
@@ -63,6 +70,15 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def refused(request: Request, exc: DomainError) -> Response:
         return render(request, "error.html", {"kind": "refused", "message": str(exc)}, 400)
+
+    @app.exception_handler(Exception)
+    def crashed(request: Request, exc: Exception) -> Response:
+        # The reason goes to the server's log, never to the browser (no stack trace).
+        LOG.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        page = render(request, "error.html", {"kind": "crashed"}, 500)
+        # Starlette answers a crash outside the middleware stack: add the headers here.
+        page.headers.update({k.decode(): v.decode() for k, v in SECURITY_HEADERS})
+        return page
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> Response:
