@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from muster.intake.lists import ParsedList
 
 MAX_LINK_WARNINGS = 100  # a list of unknown ids is reported by example, not row by row
+SMALL_SCOPE = 500  # up to this many units in scope, status reads only their submissions
 STORE_ATTEMPTS = 5  # concurrent submissions for one unit: the later one retries as next version
 
 
@@ -479,7 +480,9 @@ def status(
     counts leave out what the actor may not see (entries naming held persons).
     """
     call, tree = _call_for(uow, actor, call_id)
-    summaries = uow.submissions.summaries(call_id, at)
+    mine = None if actor.is_operator else units_in_scope(actor, tree)
+    small = mine if mine is not None and len(mine) <= SMALL_SCOPE else None
+    summaries = uow.submissions.summaries(call_id, at, small)
     held: dict[int, int] = {}
     latest: dict[str, int] = {}
     if not sees_held(actor) and uow.holds.hidden_rows():

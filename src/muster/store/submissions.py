@@ -86,14 +86,18 @@ class SubmissionRepository:
             by_id[sid].events.append(SubmissionEvent(STATES[state], at, by_user, version, reason))
         return {s.unit_code: s for s in by_id.values()}
 
-    def summaries(self, call_id: int, at: datetime | None = None) -> dict[str, SubmissionSummary]:
+    def summaries(
+        self, call_id: int, at: datetime | None = None, units: Collection[str] | None = None
+    ) -> dict[str, SubmissionSummary]:
         """Per unit: last state, first submission time and latest entry count, as of `at`.
 
         One aggregated query (the same on SQLite and PostgreSQL) instead of `load_all`: the
         completeness view needs three values per unit, not every version and event. It gives
-        exactly what `Submission.summary(at)` gives on the loaded aggregate.
+        exactly what `Submission.summary(at)` gives on the loaded aggregate. With `units`,
+        only those units' submissions are read (a workplace's view reads one).
         """
-        rows = self._session.connection().execute(summary_query(call_id, at)).all()
+        query = summary_query(call_id, at, units)
+        rows = self._session.connection().execute(query).all()
         returned = SubmissionState.RETURNED.value
         return {
             code: SubmissionSummary(
@@ -328,7 +332,7 @@ class SubmissionRepository:
 
 
 def summary_query(
-    call_id: int, at: datetime | None
+    call_id: int, at: datetime | None, units: Collection[str] | None = None
 ) -> Select[str, str, datetime, int, str | None, dict[str, int] | None]:
     """(unit, last state, first submitted at, latest entry count) per submission of a call.
 
@@ -354,7 +358,7 @@ def summary_query(
         )
         .outerjoin(e, and_(*event_on))
         .outerjoin(v, and_(*version_on))
-        .where(s.call_id == call_id)
+        .where(s.call_id == call_id, *([s.unit_code.in_(list(units))] if units else []))
         .group_by(s.id, s.unit_code)
         .subquery()
     )
