@@ -66,3 +66,18 @@ def test_an_unexpected_error_shows_no_stack_trace(world: Muster) -> None:
     assert "secret detail" not in response.text and "Traceback" not in response.text
     assert "lists.py" not in response.text
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_request_logs_are_structured_and_hold_no_personal_data(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    import json
+
+    with caplog.at_level("INFO", logger="muster.web.access"):
+        client.get("/sign-in?next=/calls/1/roster?q=%EA%B9%80%EC%B2%A0%EC%88%98")
+        client.post("/sign-in", data={"name": "w1", "password": "correct horse battery"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "muster.web.access"]
+    assert [(x["method"], x["path"]) for x in lines] == [("GET", "/sign-in"), ("POST", "/sign-in")]
+    assert all(set(x) == {"method", "path", "status", "ms"} for x in lines)
+    text = caplog.text
+    assert "김철수" not in text and "%EA" not in text and "correct horse" not in text

@@ -6,7 +6,7 @@ import os
 import secrets
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.engine import make_url
@@ -95,12 +95,29 @@ def _serve(muster: Muster, host: str, port: int, workers: int = 1) -> None:
         os.environ["MUSTER_DATABASE_URL"] = muster.settings.database_url
         muster.engine.dispose()
         uvicorn.run("muster.web.asgi:create", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")  # fmt: skip
+                    workers=workers, log_level="warning", log_config=_log_config())  # fmt: skip
         return
 
     from muster.web import create_app
 
-    uvicorn.run(create_app(muster), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(muster), host=host, port=port, log_level="warning", log_config=_log_config()
+    )
+
+
+def _log_config() -> dict[str, object]:
+    """uvicorn's logging, plus Muster's own request log (one JSON line a request) on stderr.
+
+    uvicorn's access log stays off: it writes query strings, which may carry names.
+    """
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["handlers"]["muster"] = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
+    config["loggers"]["muster.web"] = {"handlers": ["muster"], "level": "INFO", "propagate": False}
+    return config
 
 
 def _sqlite_file(url: str) -> Path | None:

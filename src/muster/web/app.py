@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from muster.bootstrap import Muster
 from muster.domain.errors import DomainError, NotFound, NotPermitted
 from muster.reports.fonts import shipped_font
-from muster.web.hardening import SECURITY_HEADERS, BodyLimit, SecurityHeaders
+from muster.web.hardening import SECURITY_HEADERS, BodyLimit, RequestLog, SecurityHeaders
 from muster.web.render import render, see_other
 from muster.web.routes import auth, board, calls, files, home, lists, review
 from muster.web.security import SignInRequired
@@ -34,6 +34,7 @@ def create_app(muster: Muster) -> FastAPI:
     # Outermost first: every response (errors and 413s included) gets the security headers.
     app.add_middleware(BodyLimit, limit=muster.settings.max_upload_bytes + FORM_OVERHEAD)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, home, calls, lists, review, board, files):
         app.include_router(module.router)

@@ -1,4 +1,4 @@
-"""HTTP hardening: security headers on every response, request bodies bounded before reading.
+"""HTTP hardening: security headers, request bodies bounded before reading, request logs.
 
 Pure ASGI middleware (no per-request Python objects beyond what is needed), so it wraps
 pages, static files and errors alike.
@@ -6,6 +6,9 @@ pages, static files and errors alike.
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -31,6 +34,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
 TOO_LARGE = b"The request is larger than this server accepts."
+ACCESS_LOG = logging.getLogger("muster.web.access")
 
 
 class SecurityHeaders:
@@ -110,3 +114,38 @@ async def _refuse(send: Send) -> None:
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": TOO_LARGE})
+
+
+class RequestLog:
+    """One structured (JSON) log line per request: method, path, status, milliseconds.
+
+    No query string, no body, no header values: a roster search or a sign-in form must not
+    put a name or a password into the server's log.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def noted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noted)
+        finally:
+            line = {
+                "method": scope.get("method"),
+                "path": scope.get("path"),
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            ACCESS_LOG.info(json.dumps(line, ensure_ascii=False))
