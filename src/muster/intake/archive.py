@@ -9,10 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+CHUNK = 1024 * 1024  # streamed copies go a mebibyte at a time
 
 
 class FileArchive:
@@ -27,19 +31,13 @@ class FileArchive:
         target = self.path(sha)
         if target.is_file() and _digest(target) == sha:
             return sha  # already kept (a damaged copy is replaced below)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _fsync_directory(target.parent)
+        _write_atomically(target, lambda out: out.write(data))
         return sha
+
+    def place(self, sha: str, source: BinaryIO) -> None:
+        """Put bytes back under `sha` exactly as they come (a restore returns what a backup
+        kept, even a copy that no longer matches its name), streamed, atomically."""
+        _write_atomically(self.path(sha), lambda out: shutil.copyfileobj(source, out, CHUNK))
 
     def get(self, sha: str) -> bytes:
         """The stored bytes; raises KeyError if absent, ValueError if they no longer match."""
@@ -67,6 +65,23 @@ class FileArchive:
     def exists(self, sha: str) -> bool:
         """True when the file with this digest is stored."""
         return self.path(sha).is_file()
+
+
+def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file so that it is either whole or absent: temporary file, fsync, rename, and
+    the rename itself made durable."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_directory(target.parent)
 
 
 def _digest(path: Path, data: bytes | None = None) -> str:

@@ -409,15 +409,5 @@ def restore_backup(
 
 def _place(archive: FileArchive, sha: str, unpacked: Path) -> None:
     """Put an archived file back where the archive keeps it, byte for byte, atomically."""
-    target = archive.path(sha)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".restore-")
-    try:
-        with os.fdopen(handle, "wb") as out, unpacked.open("rb") as stream:
-            shutil.copyfileobj(stream, out, _CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with unpacked.open("rb") as stream:
+        archive.place(sha, stream)
