@@ -58,27 +58,15 @@ def identity(
     )
 
 
-def person_identity(person: Person) -> Identity:
-    """The registry identity of a person."""
+def identity_of(record: Person | Entry) -> Identity:
+    """The identity a registry record or a list entry gives (they share the identity fields)."""
     return identity(
-        person.person_id,
-        person.family_name,
-        person.given_name,
-        person.name_native,
-        person.date_of_birth,
-        person.passport_no,
-    )
-
-
-def entry_identity(entry: Entry) -> Identity:
-    """The identity a list entry gives."""
-    return identity(
-        entry.person_id,
-        entry.family_name,
-        entry.given_name,
-        entry.name_native,
-        entry.date_of_birth,
-        entry.passport_no,
+        record.person_id,
+        record.family_name,
+        record.given_name,
+        record.name_native,
+        record.date_of_birth,
+        record.passport_no,
     )
 
 
@@ -86,7 +74,7 @@ def held_identities(uow: UnitOfWork, person_ids: Collection[str] | None = None) 
     """Identities of everyone held now (or of those of `person_ids` who are held)."""
     held = uow.holds.held()
     wanted = held if person_ids is None else held & set(person_ids)
-    return [person_identity(p) for pid in sorted(wanted) if (p := uow.people.get(pid))]
+    return [identity_of(p) for pid in sorted(wanted) if (p := uow.people.get(pid))]
 
 
 def find_in_frame(frame: pl.DataFrame, held: list[Identity]) -> list[tuple[int, str, str]]:
@@ -97,7 +85,7 @@ def find_in_frame(frame: pl.DataFrame, held: list[Identity]) -> list[tuple[int, 
     for record in _candidates(frame, held).iter_rows(named=True):
         entry = Entry(**{k: v for k, v in record.items() if k in Entry.__dataclass_fields__})
         found.extend(
-            (entry.row, pid, kind.value) for pid, kind in matches(entry_identity(entry), held)
+            (entry.row, pid, kind.value) for pid, kind in matches(identity_of(entry), held)
         )
     return found
 
@@ -140,7 +128,7 @@ def scan_for(uow: UnitOfWork, person_ids: Collection[str], now: datetime) -> int
     by_version: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     stored = uow.submissions.match_candidates([p.person_id or "" for p in held], passports, years)
     for version_id, entry in stored:
-        for pid, kind in matches(entry_identity(entry), held):
+        for pid, kind in matches(identity_of(entry), held):
             by_version[version_id].append((entry.row, pid, kind.value))
     return sum(uow.holds.add_matches(v, found, now) for v, found in by_version.items())
 
