@@ -477,7 +477,8 @@ def status(
 
     Reads one summary per unit with an aggregated query rather than every version and event:
     `domain.completeness.completeness` on `load_all` gives the same rows, much slower. Entry
-    counts leave out what the actor may not see (entries naming held persons).
+    counts leave out what the actor may not see (sections their permissions do not open,
+    entries naming held persons).
     """
     call, tree = _call_for(uow, actor, call_id)
     mine = None if actor.is_operator else units_in_scope(actor, tree)
