@@ -101,6 +101,17 @@ def test_other_subtree_posts_get_404_and_change_nothing(loop: Muster, path: str)
     assert 'id="state">submitted<' in page.text
 
 
+@pytest.mark.parametrize("path", ["/calls/1/units/W1/accept", "/calls/1/units/W1/return"])
+def test_missing_permission_in_own_subtree_gets_403_and_changes_nothing(
+    loop: Muster, path: str
+) -> None:
+    client, token = signed_in(loop, "w1")  # submit at W1, no review permission
+    response = client.post(path, data={"csrf_token": token, "reason": "no"})
+    assert response.status_code == 403, (path, response.status_code)
+    reviewer, _ = signed_in(loop, "north")
+    assert 'id="state">submitted<' in reviewer.get("/calls/1/units/W1").text
+
+
 def test_calls_of_another_subtree_are_not_listed(loop: Muster) -> None:
     client, _token = signed_in(loop, "w3")
     assert "North call" not in client.get("/calls").text

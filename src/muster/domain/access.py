@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Set
 from dataclasses import replace
 
 from muster.domain.categories import Catalogue, Mark, Section
-from muster.domain.errors import NotFound, NotPermitted
+from muster.domain.errors import NotFound, NotPermitted, OutOfScope
 from muster.domain.submissions import Entry
 from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
@@ -42,7 +42,7 @@ def in_scope(user: User, tree: UnitTree, unit_code: str) -> bool:
 def require_scope(user: User, tree: UnitTree, unit_code: str) -> None:
     """Refuse when the unit lies outside the user's subtree (or does not exist)."""
     if not in_scope(user, tree, unit_code):
-        raise NotPermitted(
+        raise OutOfScope(
             f"user {user.name!r} of unit {user.unit_code!r} may not act for unit "
             f"{unit_code!r}: it is outside their unit's subtree"
         )

@@ -11,5 +11,10 @@ class NotPermitted(DomainError):
     """The acting user lacks the permission or the unit scope for an action."""
 
 
+class OutOfScope(NotPermitted):
+    """The unit acted on lies outside the acting user's subtree (the web answers 404: as if
+    absent, so that a refusal tells nothing about another subtree)."""
+
+
 class NotFound(DomainError):
     """A unit, call, person or submission named by the user does not exist (or is out of scope)."""

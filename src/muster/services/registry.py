@@ -12,7 +12,7 @@ from muster.domain.access import (
     require_scope,
     require_visible_person,
 )
-from muster.domain.errors import DomainError, NotFound, NotPermitted
+from muster.domain.errors import DomainError, NotFound, NotPermitted, OutOfScope
 from muster.domain.people import Deployment, Person, Purpose, Role, Sex
 from muster.domain.units import Unit, UnitKind, UnitTree, WorkplaceType, validate_tree
 from muster.domain.users import Permission, User
@@ -67,7 +67,7 @@ def _require_units_in_scope(actor: User, tree: UnitTree, units: Sequence[Unit]) 
         places = [unit.parent_code] + ([unit.code] if unit.code in tree else [])
         outside = any(p is None or not in_scope(actor, tree, p) for p in places)
         if outside or unit.code == actor.unit_code:
-            raise NotPermitted(f"unit {unit.code!r} is outside the subtree of {actor.unit_code!r}")
+            raise OutOfScope(f"unit {unit.code!r} is outside the subtree of {actor.unit_code!r}")
 
 
 def _asdict(value: object) -> dict[str, object] | None:

@@ -1,7 +1,8 @@
 """The FastAPI application: signed-in pages over the services, static files, the status API.
 
 Every page and endpoint needs a session except sign-in, health and static files. Refusals
-by the access policy (another subtree, a missing permission) answer 404 with no data.
+by the access policy answer with no data: 404 for another subtree (as if absent), 403 for a
+permission the user lacks in their own subtree.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from muster.bootstrap import Muster
-from muster.domain.errors import DomainError, NotFound, NotPermitted
+from muster.domain.errors import DomainError, NotFound, NotPermitted, OutOfScope
 from muster.reports.fonts import shipped_font
 from muster.web.hardening import SECURITY_HEADERS, BodyLimit, RequestLog, SecurityHeaders
 from muster.web.render import render, see_other
@@ -63,9 +64,19 @@ def _handlers(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return see_other(f"/sign-in?next={_quote(target)}")
 
-    @app.exception_handler(NotFound)
     @app.exception_handler(NotPermitted)
+    def not_permitted(request: Request, exc: DomainError) -> Response:
+        # Outside the subtree: as if absent. Inside it, a missing permission: 403, no data.
+        if isinstance(exc, OutOfScope):
+            return not_found(request, exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "you lack the permission for this"}, status_code=403)
+        return render(request, "error.html", {"kind": "forbidden"}, status_code=403)
+
+    @app.exception_handler(NotFound)
     def not_found(request: Request, _exc: DomainError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "not found"}, status_code=404)
         return render(request, "error.html", {"kind": "not_found"}, status_code=404)
 
     @app.exception_handler(DomainError)

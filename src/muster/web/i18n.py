@@ -32,14 +32,28 @@ def N_(message: str) -> str:
 
 @cache
 def translations(language: str) -> gettext.NullTranslations:
-    """The catalogue of a language (English is the source: no catalogue)."""
-    po = LOCALES / language / "LC_MESSAGES" / "messages.po"
-    if language == DEFAULT_LANGUAGE or not po.exists():
+    """The catalogue of a language (English is the source: no catalogue).
+
+    Every `.po` file of the language's `LC_MESSAGES` is read (one a part of the web:
+    `messages.po`, `api.po`, ...), so that parts are translated in files of their own.
+    """
+    folder = LOCALES / language / "LC_MESSAGES"
+    files = sorted(folder.glob("*.po"))
+    if language == DEFAULT_LANGUAGE or not files:
         return gettext.NullTranslations()
-    with po.open("rb") as source:
-        catalogue = read_po(source, locale=language)
+    merged = None
+    for po in files:
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=language)
+        if merged is None:
+            merged = catalogue
+            continue
+        for message in catalogue:
+            if message.id:
+                merged[message.id] = message
+    assert merged is not None
     compiled = BytesIO()
-    write_mo(compiled, catalogue)
+    write_mo(compiled, merged)
     compiled.seek(0)
     return Translations(fp=compiled)
 
