@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from muster.services.accounts import Viewer
 from muster.web.i18n import Formats, choose_language, translations
 from muster.web.labels import LABELS
+from muster.web.localise import localise
 from muster.web.security import CSRF_FIELD, muster_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,7 +29,9 @@ def templates_for(language: str) -> Jinja2Templates:
         autoescape=select_autoescape(default=True),
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalogue = translations(language)
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["localise"] = lambda text: localise(text, catalogue.gettext)
     return Jinja2Templates(env=env)
 
 
