@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from muster.intake.limits import MB, Limits
@@ -24,6 +26,20 @@ class Settings(BaseSettings):
     max_cell_chars: int = 32_767
     max_rows: int = 2_000_000
     smtp_url: str | None = None  # smtp://host:port?from=ADDRESS: notices by e-mail when set
+    time_zone: str = "UTC"  # an IANA zone such as Asia/Seoul: times shown and typed on pages
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Refuse a zone name the time zone database does not know, with the reason."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"MUSTER_TIME_ZONE={value!r} is not a time zone; use an IANA name such as "
+                "Asia/Seoul or UTC"
+            ) from None
+        return value
 
     def limits(self) -> Limits:
         """Intake limits (MUSTER_MAX_UPLOAD_BYTES, ...) for reading one input file."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
 from muster.domain.categories import Catalogue
@@ -44,8 +44,10 @@ class Call:
         return self.due[kind]
 
 
-def parse_datetime(text: str) -> datetime:
-    """ISO 8601 date-time; without an offset it is UTC (SPEC §7). A bare date means 00:00 UTC."""
+def parse_datetime(text: str, zone: tzinfo = UTC) -> datetime:
+    """ISO 8601 date-time, returned in UTC. Without an offset it is in `zone`: UTC on the
+    command line (SPEC §7), the organisation's time zone on web forms. A bare date means
+    00:00 there."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -53,7 +55,7 @@ def parse_datetime(text: str) -> datetime:
             f"{text!r} is not a date-time; expected ISO 8601 such as 2021-07-24T18:00:00+09:00"
         ) from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+        value = value.replace(tzinfo=zone)
     return value.astimezone(UTC)
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta
@@ -94,17 +95,20 @@ def _locale(language: str) -> Locale:
 
 
 class Formats:
-    """Date, time, duration and number formats of one language."""
+    """Date, time, duration and number formats of one language, times in one time zone."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, zone: str = "UTC") -> None:
         self.locale = _locale(language)
+        self.zone = ZoneInfo(zone)
 
     def when(self, value: datetime | None) -> str:
-        """A date and time in UTC, the reader's way."""
+        """A date and time in the organisation's time zone, the reader's way, with the zone's
+        abbreviation (KST, UTC)."""
         if value is None:
             return ""
-        text = format_datetime(value, "medium", tzinfo=UTC, locale=self.locale)
-        return f"{text} UTC"
+        local = value.astimezone(self.zone) if value.tzinfo else value.replace(tzinfo=UTC)
+        text = format_datetime(local, "medium", tzinfo=self.zone, locale=self.locale)
+        return f"{text} {local.astimezone(self.zone).tzname()}"
 
     def day(self, value: object) -> str:
         """A date the reader's way (empty for None)."""

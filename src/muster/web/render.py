@@ -55,7 +55,8 @@ def render(
     base = {
         "viewer": viewer,
         "lang": language,
-        "fmt": Formats(language),
+        "fmt": Formats(language, muster.settings.time_zone),
+        "zone": muster.settings.time_zone,
         "now": muster.clock(),
         "labels": LABELS,
         "csrf_field": CSRF_FIELD,

@@ -4,6 +4,7 @@ a chart per level, filters, and the board as it stood at a chosen moment."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,7 +30,7 @@ def board_page(
 ) -> Response:
     """Completeness per unit now (or at `at`), filtered by level and timeliness."""
     muster = muster_of(request)
-    moment = parse_datetime(at) if at else None
+    moment = parse_datetime(at, ZoneInfo(muster.settings.time_zone)) if at else None
     with muster.uow() as uow:
         call, rows = status(uow, viewer.user, muster.catalogue, call_id=call_id, at=moment)
     when = moment or muster.clock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -60,7 +61,8 @@ async def issue_call_post(request: Request, viewer: Posted) -> Response:
     categories = [c for c in form.getlist("categories") if isinstance(c, str)]
     muster = muster_of(request)
     try:
-        due = {kind: parse_datetime(values.get(f"due_{kind.value}", "")) for kind in DUE_LEVELS}
+        zone = ZoneInfo(muster.settings.time_zone)
+        due = {k: parse_datetime(values.get(f"due_{k.value}", ""), zone) for k in DUE_LEVELS}
         with muster.uow() as uow:
             call_id = issue_call(
                 uow, viewer.user, muster.catalogue, by=values.get("by", ""),
