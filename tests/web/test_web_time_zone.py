@@ -42,4 +42,3 @@ def test_an_unknown_zone_is_refused_with_the_reason(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("MUSTER_TIME_ZONE", "Asia/Pyongyang-ish")
     with pytest.raises(ValidationError, match="IANA name such as Asia/Seoul"):
         Settings()
-
