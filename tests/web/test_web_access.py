@@ -39,6 +39,10 @@ POSTS = [
     "/calls/1/units/W1/return",
     "/calls/1/units/C1/forward",
 ]
+# Every route these tests run their refusals over (test_web_routes_covered.py reads it).
+ROUTES_COVERED = [("GET", p) for p in OPEN_PAGES + W1_PAGES + C1_CALL_PAGES + ["/files/1"]] + [
+    ("POST", p) for p in POSTS
+]
 SECRETS = ("Kim", "김철수", "Sewing factory", "M1234567", "P1")
 
 
