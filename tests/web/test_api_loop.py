@@ -216,3 +216,20 @@ def test_the_web_status_endpoint_still_answers_the_session(world: Muster) -> Non
     client, _ = signed_in(world, "w1")
     response = client.get("/api/calls/1/status")
     assert response.status_code == 200 and response.json()[0]["unit"] == "W1"
+
+
+def test_times_utc_cannot_hold_are_refused_not_crashed(world: Muster, api: TestClient) -> None:
+    clerk = _as(world, "w1", "W1", "submit")
+    early = api.get("/api/v1/calls/1/status", params={"at": "0001-01-01T00:00+05:00"},
+                    headers=clerk)  # fmt: skip
+    assert early.status_code == 400 and "years 1 to 9999" in early.json()["detail"]
+    late = "9999-12-31T23:00-05:00"
+    body = {"by": "C1", "scope": "C1", "categories": ["illness"],
+            "due": {"workplace": late, "consulate": late, "mission": late}}  # fmt: skip
+    made = api.post("/api/v1/calls", json=body, headers=_as(world, "north", "C1", "review"))
+    assert made.status_code == 400
+    garbled = api.post("/api/v1/calls", content=b"{\x91", headers={
+        **_as(world, "north", "C1", "review"), "content-type": "application/json"})  # fmt: skip
+    assert garbled.status_code == 400 and garbled.json() == {
+        "detail": "There was an error parsing the body"
+    }

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from muster.domain.calls import DUE_LEVELS, Call
-from muster.domain.errors import NotFound
+from muster.domain.errors import DomainError, NotFound
 from muster.domain.units import UnitKind
 from muster.domain.users import User
 from muster.services.calls import calls_for, issue_call
@@ -87,7 +87,11 @@ def call_out(call: Call) -> CallOut:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """A time in UTC (an offset-less one is UTC already), refusing one UTC cannot hold."""
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise DomainError(f"{value.isoformat()} lies outside the years 1 to 9999 in UTC") from None
 
 
 @router.get("/calls")
