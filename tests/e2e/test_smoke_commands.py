@@ -243,6 +243,9 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["restore", "smoke.backup"], refused),  # the smoke database is not empty
         (["serve", "--port", "0"], ok),
         (["serve", "--port", "0", "--workers", "2"], ok),
+        (["token", "add", "--unit", "HQ", "--permission", "review"], refused),  # operator
+        (["token", "list", "--all"], ok),
+        (["token", "revoke", "999999"], refused),
         (["notices", "send"], refused),  # no MUSTER_SMTP_URL in the smoke world: refused, exit 1
         (
             [

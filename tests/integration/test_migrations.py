@@ -56,7 +56,8 @@ def test_migrations_build_exactly_the_schema_of_the_models(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import muster.store.accounts  # noqa: F401  (its tables join Base.metadata)
+    import muster.store.accounts
+    import muster.store.tokens  # noqa: F401  (its tables join Base.metadata)
     from muster.store.db import make_engine
     from muster.store.migrate import upgrade
     from muster.store.tables import Base

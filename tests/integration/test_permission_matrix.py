@@ -95,6 +95,7 @@ from muster.services.rotation import (
     set_route_window,
 )
 from muster.services.rotation_plan import plan_from_db
+from muster.services.tokens import create_token, revoke_token, token_user, tokens_of
 from muster.store.files import INCOMPLETE, ReceivedFile
 from muster.store.tables import MatchDecisionRow
 from tests.integration.matrix_world import (
@@ -156,6 +157,9 @@ consolidate                -/NP   ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-
 consolidated_report        -/NP   ok/NP  ok/NP  ok/-   ok/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
 pairs_to_review            -/NP   ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
 decide_match               NP/NP  ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
+create_token               ok/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
+tokens_of                  NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+revoke_token               NF/NF  NF/NF  NF/NF  NF/-   ok/NF  NF/NF  NF/NF  NF/-   NF/NF  NF/NF
 """
 # fmt: on
 
@@ -1115,6 +1119,65 @@ def _decide_match(w: World, role: str, actor: User, target: str, expected: str) 
     assert recorded == ([] if expected in REFUSALS else [(left, right, False)])
 
 
+def _token_of_someone_at(w: World, workplace: str) -> tuple[str, int, str]:
+    """A new user of the workplace (submit) and a token of theirs: name, token id, secret."""
+    name = w.unique(f"robot.{workplace.lower()}.")
+    with w.app.uow() as uow:
+        add_user(uow, OPERATOR, name, workplace, ["submit"])
+    with w.app.uow() as uow:
+        token, secret = create_token(
+            uow, user(w.app, name), unit_code=workplace, permissions=["submit"], now=w.app.clock()
+        )
+    return name, token.id, secret
+
+
+@probe("create_token")
+def _create_token(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    """A token of the role for the place, with one of the role's permissions."""
+    permission = ROLES[role][1][0]
+    label = w.unique("token ")
+    with outcome_of(expected), w.app.uow() as uow:
+        _token, secret = create_token(
+            uow, actor, unit_code=target, permissions=[permission], now=w.app.clock(), label=label
+        )
+    with w.app.uow() as uow:
+        labels = {t.label for t in tokens_of(uow, actor)}
+        if expected in REFUSALS:
+            assert label not in labels
+            return
+        assert label in labels
+        acting = token_user(uow, secret, w.app.clock())
+    assert acting == User(actor.name, target, frozenset({Permission(permission)}))
+
+
+@probe("tokens_of")
+def _tokens_of(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    """Every token of the users of one's subtree: an administrator's listing."""
+    owner, token_id, secret = _token_of_someone_at(w, target)
+    with outcome_of(expected), w.app.uow() as uow:
+        listed = tokens_of(uow, actor, everyone=True)
+    if expected in REFUSALS:
+        return
+    assert (token_id in {t.id for t in listed}) is (expected == "ok")
+    assert all(secret not in repr(t) for t in listed)
+    with w.app.uow() as uow:
+        owners = {t.owner: user(w.app, t.owner).unit_code for t in listed}
+        tree = uow.units.tree()
+    assert all(tree.is_within(unit or "", ROLES[role][0]) for unit in owners.values())
+    assert owner in owners or expected == "hid"
+
+
+@probe("revoke_token")
+def _revoke_token(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    """Revoke the token of a user of the place: their administrator may; nobody else."""
+    _owner, token_id, secret = _token_of_someone_at(w, target)
+    with outcome_of(expected), w.app.uow() as uow:
+        revoke_token(uow, actor, token_id, w.app.clock())
+    with w.app.uow() as uow:
+        works = token_user(uow, secret, w.app.clock()) is not None
+    assert works is (expected in REFUSALS)
+
+
 # -- the tests -------------------------------------------------------------------------------
 
 
@@ -1126,7 +1189,7 @@ def _cases() -> Iterator[Any]:
 
 SERVICES = (
     "calls", "lists", "files", "receipts", "imports", "registry", "protection", "rotation",
-    "rotation_plan", "consolidation",
+    "rotation_plan", "consolidation", "tokens",
 )  # fmt: skip
 
 

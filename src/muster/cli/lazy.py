@@ -80,6 +80,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "backup", "Restore a backup into an empty database and the received-files folder."
     ),
     "notices": LazyCommand("notices", "Notices: e-mail them to users who never open a page."),
+    "token": LazyCommand("tokens", "API tokens for the JSON API: add (shown once), list, revoke."),
     "demo": LazyCommand(
         "demo",
         "Build a fictional demo world in an embedded database and serve it; prints URL and logins.",

@@ -51,6 +51,17 @@ LABELS: dict[str, str] = {
     "notice_due_soon": N_("A list is due within 48 hours"),
     "notice_late": N_("A list is late"),
     "notice_correction": N_("A correction was received"),
+    # permissions and API token states
+    "submit": N_("submit"),
+    "review": N_("review"),
+    "plan": N_("plan"),
+    "admin": N_("admin"),
+    "medical": N_("medical"),
+    "welfare": N_("welfare"),
+    "protection": N_("protection"),
+    "active": N_("active"),
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
 }
 
 

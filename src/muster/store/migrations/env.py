@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import muster.store.accounts  # noqa: F401  (its tables join Base.metadata)
+import muster.store.accounts
+import muster.store.tokens  # noqa: F401  (both modules' tables join Base.metadata)
 from muster.store.db import make_engine
 from muster.store.tables import Base
 
