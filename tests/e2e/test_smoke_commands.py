@@ -243,6 +243,8 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["restore", "smoke.backup"], refused),  # the smoke database is not empty
         (["serve", "--port", "0"], ok),
         (["serve", "--port", "0", "--workers", "2"], ok),
+        (["jobs", "work", "--once"], ok),
+        (["jobs", "list"], ok),
         (["notices", "send"], refused),  # no MUSTER_SMTP_URL in the smoke world: refused, exit 1
         (
             [
