@@ -126,7 +126,7 @@ def consolidate(
     call, tree = check_consolidate(uow, actor, call_id=call_id, unit_code=unit_code)
     report("reading the accepted lists")
     sources = accepted_sources(uow, call, tree, unit_code)
-    report(f"linking {len(sources)} entries")
+    report("linking the entries")
     clusters, pairs, model = _cluster(uow, call_id, sources, linker)
     report("merging persons")
     registry = _registry_of(uow, sources)
@@ -263,7 +263,9 @@ def pairs_to_review(
     uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str
 ) -> tuple[int, list[dict[str, object]]] | None:
     """The pairs linkage was unsure of in the latest consolidation of a call under a unit,
-    without any that involve an entry the actor may not see; None before a first run."""
+    in the order linkage ranks them (most consequential first), without any that involve an
+    entry the actor may not see, each with the reviewers' latest decision on it (`decided`:
+    same, by, at) when one was made; None before a first run."""
     tree = uow.units.tree()
     require(actor, Permission.REVIEW, tree, unit_code)
     latest = uow.consolidations.latest(call_id, unit_code)
@@ -273,6 +275,12 @@ def pairs_to_review(
     if not sees_held(actor):
         sources = accepted_sources(uow, uow.calls.get(call_id), tree, unit_code)
         pairs = _without_held(pairs, sources)
+    rulings = uow.consolidations.rulings(call_id)
+    for pair in pairs:  # a decision made since the run: reapplied by the next consolidation
+        left, right = str(pair["record_id_l"]), str(pair["record_id_r"])
+        if (ruling := rulings.get((min(left, right), max(left, right)))) is not None:
+            same, by, at = ruling
+            pair["decided"] = {"same": same, "by": by, "at": at.isoformat()}
     return latest.id, pairs
 
 
