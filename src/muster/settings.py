@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     max_uncompressed_bytes: int = 500 * 1024 * 1024
     max_cell_chars: int = 32_767
     max_rows: int = 2_000_000
+    job_workers: int = 1  # job worker threads each web server process runs (0: none)
     smtp_url: str | None = None  # smtp://host:port?from=ADDRESS: notices by e-mail when set
     time_zone: str = "UTC"  # an IANA zone such as Asia/Seoul: times shown and typed on pages
 

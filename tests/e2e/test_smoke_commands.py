@@ -246,6 +246,8 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["token", "add", "--unit", "HQ", "--permission", "review"], refused),  # operator
         (["token", "list", "--all"], ok),
         (["token", "revoke", "999999"], refused),
+        (["jobs", "work", "--once"], ok),
+        (["jobs", "list"], ok),
         (["notices", "send"], refused),  # no MUSTER_SMTP_URL in the smoke world: refused, exit 1
         (
             [

@@ -61,13 +61,16 @@ from muster.services.calls import calls_for, issue_call
 from muster.services.consolidation import (
     Consolidation,
     accepted_sources,
+    check_consolidate,
     consolidate,
     consolidated_report,
     decide_match,
+    latest_consolidation,
     pairs_to_review,
 )
 from muster.services.files import fetch_file, list_template, received_files
-from muster.services.imports import ImportKind, import_file
+from muster.services.imports import ImportKind, import_file, keep_import
+from muster.services.jobs import Job, enqueue, job_status, jobs_for
 from muster.services.lists import (
     diff_versions,
     forward,
@@ -160,14 +163,23 @@ decide_match               NP/NP  ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-
 create_token               ok/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
 tokens_of                  NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 revoke_token               NF/NF  NF/NF  NF/NF  NF/-   ok/NF  NF/NF  NF/NF  NF/-   NF/NF  NF/NF
+check_consolidate          -/NP   ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
+latest_consolidation       -/NP   ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
+keep_import[units]         NP/NP  NP/NP  NP/NP  NP/-   ok/ok  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+keep_import[replacements]  NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+enqueue[consolidate]       -/NP   ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-   ok/NP  ok/NP
+enqueue[plan]              -/NP   NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+job_status                 -/NF   ok/NF  ok/NF  ok/-   NF/NF  ok/NF  ok/NF  ok/-   ok/NF  ok/NF
+jobs_for                   -/hid  ok/hid ok/hid ok/-   ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid
 """
 # fmt: on
 
 # The level of place each function acts on (default: a workplace).
 UNIT_LEVEL = {"issue_call", "forward", "consolidate", "consolidated_report", "pairs_to_review"}
-UNIT_LEVEL |= {"plan_from_db"}
+UNIT_LEVEL |= {"plan_from_db", "check_consolidate", "latest_consolidation"}
+UNIT_LEVEL |= {"enqueue[consolidate]", "enqueue[plan]", "job_status", "jobs_for"}
 HOST_LEVEL = {"host_policies", "set_host", "add_route", "set_route_window"}
-HOST_LEVEL |= {"import_replacements", "import_file[replacements]"}
+HOST_LEVEL |= {"import_replacements", "import_file[replacements]", "keep_import[replacements]"}
 HOME_LEVEL = {"set_quarantine"}
 # A role's own unit-level place, and the same kind of place under the other mission.
 UNIT_PLACES: dict[str, tuple[str | None, str | None]] = {
@@ -1178,6 +1190,117 @@ def _revoke_token(w: World, role: str, actor: User, target: str, expected: str) 
     assert works is (expected in REFUSALS)
 
 
+@probe("check_consolidate")
+def _check_consolidate(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        call, tree = check_consolidate(uow, actor, call_id=w.call, unit_code=target)
+    if expected not in REFUSALS:
+        assert call.id == w.call and target in tree
+
+
+@probe("latest_consolidation")
+def _latest_consolidation(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        found = latest_consolidation(uow, actor, w.app.catalogue, call_id=w.call, unit_code=target)
+    if expected in REFUSALS:
+        return
+    assert found is not None
+    run, _at, newer = found
+    assert newer == 0 and run.unit_code == target
+    listed = {x.name for x in LISTED if x.workplace in w.subtree[target]}
+    assert {name_of(p.entry) for p in run.persons} == listed  # the report then filters them
+    held = {s.record_id for p in run.persons for s in p.sources if s.held}
+    in_pairs = {str(p[k]) for p in run.review_pairs for k in ("record_id_l", "record_id_r")}
+    assert "protection" in perms(role) or not held & in_pairs
+
+
+def _keep_import(w: World, actor: User, kind: ImportKind, body: str, expected: str) -> None:
+    data = body.encode()
+    with outcome_of(expected), w.app.uow() as uow:
+        kept = keep_import(uow, actor, w.app.archive, kind=kind, data=data, filename="k.csv",
+                           now=w.app.clock())  # fmt: skip
+    with w.app.uow() as uow:
+        mine = [(f.id, f.sender, f.outcome) for f in uow.files.every() if f.sha256 == digest(data)]
+    if expected in REFUSALS:
+        assert mine == []
+        return
+    assert mine == [(kept.file_id, actor.name, INCOMPLETE)]  # kept, not read: the job reads it
+    assert w.app.archive.get(kept.sha256) == data
+
+
+@probe("keep_import[units]")
+def _keep_import_units(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    parent = "C1" if target == "W1" else "C3"
+    _keep_import(w, actor, "units", UNITS_HEADER + _unit_row(w.unique("WK"), parent), expected)
+
+
+@probe("keep_import[replacements]")
+def _keep_import_pool(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    row = f"{w.unique('RK')},Ma,Il,마일,1990-01-01,M,factory,{target},2021-08-01\n"
+    _keep_import(w, actor, "replacements", REPLACEMENTS_HEADER + row, expected)
+
+
+def _jobs_of(w: World, name: str, kind: str) -> list[Job]:
+    with w.app.uow() as uow:
+        return [
+            j for j in jobs_for(uow, OPERATOR, 10_000) if (j.requested_by, j.kind) == (name, kind)
+        ]
+
+
+@probe("enqueue[consolidate]")
+def _enqueue_consolidate(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    params = {"call_id": w.call, "unit_code": target}
+    with outcome_of(expected), w.app.uow() as uow:
+        job_id = enqueue(uow, actor, "consolidate", params, w.app.clock())
+    mine = [j for j in _jobs_of(w, actor.name, "consolidate") if j.unit_code == target]
+    if expected in REFUSALS:
+        assert mine == []
+        return
+    assert [(j.id, j.state, j.parameters) for j in mine] == [(job_id, "queued", params)]
+
+
+@probe("enqueue[plan]")
+def _enqueue_plan(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    params = {"call_id": w.call, "start": "2021-08-01", "horizon_days": 20, "time_limit": 10}
+    with outcome_of(expected), w.app.uow() as uow:
+        job_id = enqueue(uow, actor, "plan", params, w.app.clock())
+    mine = _jobs_of(w, actor.name, "plan")
+    if expected in REFUSALS:
+        assert mine == []
+        return
+    assert [(j.id, j.unit_code) for j in mine] == [(job_id, "HQ")]
+
+
+def _operators_job(w: World, target: str) -> int:
+    """A consolidation job of the operator's for the target (followers need `review`)."""
+    with w.app.uow() as uow:
+        return enqueue(uow, OPERATOR, "consolidate", {"call_id": w.call, "unit_code": target},
+                       w.app.clock())  # fmt: skip
+
+
+@probe("job_status")
+def _job_status(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    job_id = _operators_job(w, target)
+    with outcome_of(expected), w.app.uow() as uow:
+        job = job_status(uow, actor, job_id)
+    if expected not in REFUSALS:
+        assert (job.id, job.unit_code, job.requested_by) == (job_id, target, OPERATOR.name)
+
+
+@probe("jobs_for")
+def _jobs_for(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    """In: the operator's job for the role's unit is listed when the role holds `review`.
+    Out: the job of the other mission's unit is never listed."""
+    job_id = _operators_job(w, target)
+    with w.app.uow() as uow:
+        listed = {j.id for j in jobs_for(uow, actor, 10_000)}
+    assert (job_id in listed) is (expected == "ok" and "review" in perms(role))
+    with w.app.uow() as uow:
+        tree = uow.units.tree()
+        others = [j for j in jobs_for(uow, actor, 10_000) if j.requested_by != actor.name]
+    assert all(j.unit_code and tree.is_within(j.unit_code, ROLES[role][0]) for j in others)
+
+
 # -- the tests -------------------------------------------------------------------------------
 
 
@@ -1190,6 +1313,7 @@ def _cases() -> Iterator[Any]:
 SERVICES = (
     "calls", "lists", "files", "receipts", "imports", "registry", "protection", "rotation",
     "rotation_plan", "consolidation", "tokens",
+    "rotation_plan", "consolidation", "jobs",
 )  # fmt: skip
 
 

@@ -79,6 +79,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "restore": LazyCommand(
         "backup", "Restore a backup into an empty database and the received-files folder."
     ),
+    "jobs": LazyCommand(
+        "jobs", "Background jobs: run a worker in the foreground, list what is queued and done."
+    ),
     "notices": LazyCommand("notices", "Notices: e-mail them to users who never open a page."),
     "token": LazyCommand("tokens", "API tokens for the JSON API: add (shown once), list, revoke."),
     "demo": LazyCommand(

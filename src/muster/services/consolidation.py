@@ -118,17 +118,17 @@ def consolidate(
     unit_code: str,
     now: datetime,
     linker: Linker = duckdb_linker,
+    progress: Callable[[str], None] | None = None,
 ) -> Consolidation:
-    """Merge the accepted lists under a unit into persons; saves the run and its model."""
-    call = uow.calls.get(call_id)
-    tree = uow.units.tree()
-    require(actor, Permission.REVIEW, tree, unit_code)
-    if tree.get(unit_code).kind is UnitKind.WORKPLACE:
-        raise DomainError(
-            "consolidation is for a consulate, mission or headquarters, not a workplace"
-        )
+    """Merge the accepted lists under a unit into persons; saves the run, its model and which
+    entries it merged. `progress`, when given, hears of each stage (for a job's page)."""
+    report = progress or _quiet
+    call, tree = check_consolidate(uow, actor, call_id=call_id, unit_code=unit_code)
+    report("reading the accepted lists")
     sources = accepted_sources(uow, call, tree, unit_code)
+    report("linking the entries")
     clusters, pairs, model = _cluster(uow, call_id, sources, linker)
+    report("merging persons")
     registry = _registry_of(uow, sources)
     persons = [
         merge_cluster(cid, members, catalogue, registry) for cid, members in clusters.items()
@@ -142,6 +142,7 @@ def consolidate(
         persons=len(persons),
         model=model,
         review_pairs=pairs,
+        clusters={s.record_id: cid for cid, members in clusters.items() for s in members},
     )
     consolidation_id = uow.consolidations.add(row)
     uow.audit.record(
@@ -155,6 +156,49 @@ def consolidate(
     uow.commit()
     shown = pairs if sees_held(actor) else _without_held(pairs, sources)
     return Consolidation(consolidation_id, call, unit_code, persons, shown, len(sources))
+
+
+def check_consolidate(
+    uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str
+) -> tuple[Call, UnitTree]:
+    """Refuse unless the actor may consolidate the call under the unit (a job checks this when
+    it is asked for and again when it runs); the call and the tree when they may."""
+    call = uow.calls.get(call_id)
+    tree = uow.units.tree()
+    require(actor, Permission.REVIEW, tree, unit_code)
+    if tree.get(unit_code).kind is UnitKind.WORKPLACE:
+        raise DomainError(
+            "consolidation is for a consulate, mission or headquarters, not a workplace"
+        )
+    return call, tree
+
+
+def _quiet(_message: str) -> None:
+    """Progress nobody listens to."""
+
+
+def latest_consolidation(
+    uow: UnitOfWork, actor: User, catalogue: Catalogue, *, call_id: int, unit_code: str
+) -> tuple[Consolidation, datetime, int] | None:
+    """The newest consolidation of the call under the unit, its persons built again from the
+    entries it merged as they are now (holds placed since then apply), with when it ran and
+    how many accepted entries came after it (not in it: consolidate again); None before a
+    first run (or for a run older than the kept clusters). Who may: as `consolidate`."""
+    call, tree = check_consolidate(uow, actor, call_id=call_id, unit_code=unit_code)
+    latest = uow.consolidations.latest(call_id, unit_code)
+    if latest is None or latest.clusters is None:
+        return None
+    sources = accepted_sources(uow, call, tree, unit_code)
+    grouped: dict[str, list[SourceEntry]] = defaultdict(list)
+    for source in sources:
+        if (cid := latest.clusters.get(source.record_id)) is not None:
+            grouped[str(cid)].append(source)
+    registry = _registry_of(uow, sources)
+    persons = [merge_cluster(cid, members, catalogue, registry) for cid, members in grouped.items()]
+    newer = len(sources) - sum(len(m) for m in grouped.values())
+    shown = latest.review_pairs if sees_held(actor) else _without_held(latest.review_pairs, sources)
+    run = Consolidation(latest.id, call, unit_code, persons, shown, latest.entries)
+    return run, latest.created_at, newer
 
 
 def _without_held(
@@ -219,7 +263,9 @@ def pairs_to_review(
     uow: UnitOfWork, actor: User, *, call_id: int, unit_code: str
 ) -> tuple[int, list[dict[str, object]]] | None:
     """The pairs linkage was unsure of in the latest consolidation of a call under a unit,
-    without any that involve an entry the actor may not see; None before a first run."""
+    in the order linkage ranks them (most consequential first), without any that involve an
+    entry the actor may not see, each with the reviewers' latest decision on it (`decided`:
+    same, by, at) when one was made; None before a first run."""
     tree = uow.units.tree()
     require(actor, Permission.REVIEW, tree, unit_code)
     latest = uow.consolidations.latest(call_id, unit_code)
@@ -229,6 +275,12 @@ def pairs_to_review(
     if not sees_held(actor):
         sources = accepted_sources(uow, uow.calls.get(call_id), tree, unit_code)
         pairs = _without_held(pairs, sources)
+    rulings = uow.consolidations.rulings(call_id)
+    for pair in pairs:  # a decision made since the run: reapplied by the next consolidation
+        left, right = str(pair["record_id_l"]), str(pair["record_id_r"])
+        if (ruling := rulings.get((min(left, right), max(left, right)))) is not None:
+            same, by, at = ruling
+            pair["decided"] = {"same": same, "by": by, "at": at.isoformat()}
     return latest.id, pairs
 
 

@@ -16,7 +16,7 @@ from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
 from muster.intake import IntakeRejected, Limits, read_people, read_replacements, read_units
 from muster.intake.archive import FileArchive
-from muster.services.receipts import digest, receive
+from muster.services.receipts import Receipt, digest, receive
 from muster.services.registry import import_people, import_units
 from muster.services.rotation import import_replacements
 from muster.store.files import ReceivedFile
@@ -35,19 +35,16 @@ def import_file(
     filename: str,
     limits: Limits,
     now: datetime,
+    kept: Receipt | None = None,
 ) -> int:
-    """Keep the file, read it whole and import it; returns how many records were written."""
+    """Keep the file, read it whole and import it; returns how many records were written.
+
+    `kept`: the receipt of a file already kept by `keep_import` (an import run as a job):
+    it is read from there and not received a second time.
+    """
     tree = uow.units.tree()
-    if kind == "replacements":
-        require_headquarters(actor, tree, Permission.PLAN)
-    else:
-        require_permission(actor, Permission.ADMIN)
-    root = tree.headquarters()
-    unit = actor.unit_code or (root.code if root else None)
-    received = ReceivedFile(
-        None, digest(data), len(data), filename, kind, now, actor.name, None, unit
-    )
-    receipt = receive(uow, archive, received, data, now)
+    require_import(actor, tree, kind)
+    receipt = kept or _receive(uow, actor, archive, tree, kind, data, filename, now)
     try:
         records = _read(kind, data, filename, limits, tree)
         uow.files.record_outcome(receipt.file_id, "accepted", now)  # commits with the import
@@ -60,6 +57,51 @@ def import_file(
         uow.files.record_outcome(receipt.file_id, "rejected", now, reasons)
         uow.commit()
         raise
+
+
+def keep_import(
+    uow: UnitOfWork,
+    actor: User,
+    archive: FileArchive,
+    *,
+    kind: ImportKind,
+    data: bytes,
+    filename: str,
+    now: datetime,
+) -> Receipt:
+    """Receive and keep a file to import later (as a job): the receipt is committed and the
+    bytes archived now, so nothing handed in is lost whatever happens to the job."""
+    tree = uow.units.tree()
+    require_import(actor, tree, kind)
+    return _receive(uow, actor, archive, tree, kind, data, filename, now)
+
+
+def require_import(actor: User, tree: UnitTree, kind: ImportKind) -> None:
+    """Refuse unless the actor may import this kind of file (the registry and the tree:
+    `admin`; the replacement pool: headquarters' planners)."""
+    if kind == "replacements":
+        require_headquarters(actor, tree, Permission.PLAN)
+    else:
+        require_permission(actor, Permission.ADMIN)
+
+
+def _receive(
+    uow: UnitOfWork,
+    actor: User,
+    archive: FileArchive,
+    tree: UnitTree,
+    kind: ImportKind,
+    data: bytes,
+    filename: str,
+    now: datetime,
+) -> Receipt:
+    """Commit the receipt and keep the bytes, for the actor's unit."""
+    root = tree.headquarters()
+    unit = actor.unit_code or (root.code if root else None)
+    received = ReceivedFile(
+        None, digest(data), len(data), filename, kind, now, actor.name, None, unit
+    )
+    return receive(uow, archive, received, data, now)
 
 
 def _read(kind: ImportKind, data: bytes, filename: str, limits: Limits, tree: UnitTree) -> Any:

@@ -46,6 +46,21 @@ class ConsolidationRepository:
             latest[tuple(sorted((left, right)))] = same  # type: ignore[index]
         return [(a, b, same) for (a, b), same in latest.items()]
 
+    def rulings(self, call_id: int) -> dict[tuple[str, str], tuple[bool, str, datetime]]:
+        """The latest decision on each pair of a call (pair sorted): same, by whom, when."""
+        rows = self._session.execute(
+            select(
+                MatchDecisionRow.record_id_l, MatchDecisionRow.record_id_r,
+                MatchDecisionRow.same, MatchDecisionRow.by_user, MatchDecisionRow.at,
+            )
+            .where(MatchDecisionRow.call_id == call_id)
+            .order_by(MatchDecisionRow.id)
+        )  # fmt: skip
+        found: dict[tuple[str, str], tuple[bool, str, datetime]] = {}
+        for left, right, same, by, at in rows:
+            found[(min(left, right), max(left, right))] = (same, by, at)
+        return found
+
     def decide(
         self, call_id: int, left: str, right: str, same: bool, by: str, at: datetime
     ) -> None:

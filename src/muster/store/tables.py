@@ -327,6 +327,8 @@ class ConsolidationRow(Base):
     persons: Mapped[int] = mapped_column(Integer)
     model: Mapped[dict[str, object]] = mapped_column(JSON)
     review_pairs: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    # record id -> cluster id of every entry linked (None for runs before migration 0008)
+    clusters: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
 
 class MatchDecisionRow(Base):
@@ -340,3 +342,30 @@ class MatchDecisionRow(Base):
     same: Mapped[bool]
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by_user: Mapped[str] = mapped_column(String(100))
+
+
+class JobRow(Base):
+    """A long piece of work (consolidation, planning, an import) run by a background worker.
+
+    A worker claims a queued job and holds it by a lease it renews while working; a job whose
+    lease ran out (its process died) is queued again. `claim` names the holder of the lease.
+    """
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    parameters: Mapped[dict[str, object]] = mapped_column(JSON)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_message: Mapped[str] = mapped_column(String(300), default="")
+    result: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

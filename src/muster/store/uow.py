@@ -10,6 +10,7 @@ from muster.store.audit import AuditLog
 from muster.store.calls import CallRepository
 from muster.store.consolidations import ConsolidationRepository
 from muster.store.files import ReceivedFileRepository
+from muster.store.jobs import JobRepository
 from muster.store.people import HoldRepository, PersonRepository
 from muster.store.rotation import RotationRepository
 from muster.store.submissions import SubmissionRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
     files: ReceivedFileRepository
     rotation: RotationRepository
     consolidations: ConsolidationRepository
+    jobs: JobRepository
     audit: AuditLog
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.files = ReceivedFileRepository(self.session)
         self.rotation = RotationRepository(self.session)
         self.consolidations = ConsolidationRepository(self.session)
+        self.jobs = JobRepository(self.session)
         self.audit = AuditLog(self.session)
         return self
 

@@ -18,9 +18,21 @@ from muster.bootstrap import Muster
 from muster.domain.errors import DomainError, NotFound, NotPermitted, OutOfScope
 from muster.reports.fonts import shipped_font
 from muster.web import api
+from muster.web.background import job_workers
 from muster.web.hardening import SECURITY_HEADERS, BodyLimit, RequestLog, SecurityHeaders
 from muster.web.render import render, see_other
-from muster.web.routes import auth, board, calls, files, home, lists, review, tokens
+from muster.web.routes import (
+    auth,
+    board,
+    calls,
+    consolidation,
+    files,
+    home,
+    jobs,
+    lists,
+    review,
+    tokens,
+)
 from muster.web.security import SignInRequired
 
 STATIC = Path(__file__).parent / "static"
@@ -31,14 +43,28 @@ FONT_CACHE = {"Cache-Control": "public, max-age=604800"}
 
 def create_app(muster: Muster) -> FastAPI:
     """The web application over one Muster."""
-    app = FastAPI(title="Muster", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Muster", docs_url=None, redoc_url=None, openapi_url=None, lifespan=job_workers
+    )
     app.state.muster = muster
     # Outermost first: every response (errors and 413s included) gets the security headers.
     app.add_middleware(BodyLimit, limit=muster.settings.max_upload_bytes + FORM_OVERHEAD)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, home, calls, lists, review, board, files, tokens, api):
+    for module in (
+        auth,
+        home,
+        calls,
+        lists,
+        review,
+        board,
+        files,
+        jobs,
+        consolidation,
+        tokens,
+        api,
+    ):
         app.include_router(module.router)
     _handlers(app)
 
