@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from muster.store.tables import AuditEventRow
+from muster.store.tables import AuditEventRow, ConsolidationRow, ReceivedFileRow
 
 
 def jsonable(value: Any) -> Any:
@@ -88,10 +88,52 @@ class AuditLog:
         query = select(AuditEventRow).order_by(AuditEventRow.id)
         if actions is not None:
             query = query.where(AuditEventRow.action.in_(list(actions)))
-        return [
-            AuditEvent(r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after)
-            for r in self._session.scalars(query)
-        ]
+        return [_event(r) for r in self._session.scalars(query)]
+
+    def search(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[AuditEvent]:
+        """Audit events, newest first, by who, what, and when (from `since`, before `until`)."""
+        query = select(AuditEventRow).order_by(AuditEventRow.id.desc())
+        if actor:
+            query = query.where(AuditEventRow.actor == actor)
+        if action:
+            query = query.where(AuditEventRow.action == action)
+        if since is not None:
+            query = query.where(AuditEventRow.at >= since)
+        if until is not None:
+            query = query.where(AuditEventRow.at < until)
+        return [_event(r) for r in self._session.scalars(query.execution_options(yield_per=5000))]
+
+    def actions(self) -> list[str]:
+        """Every action the log holds, alphabetically."""
+        query = select(AuditEventRow.action).distinct().order_by(AuditEventRow.action)
+        return list(self._session.scalars(query))
+
+    def units_of_records(self, entity: str, ids: Collection[str]) -> dict[str, str | None]:
+        """The unit a received file or a consolidation (by id, as the log names it) is for."""
+        table: type[ReceivedFileRow] | type[ConsolidationRow] = (
+            ReceivedFileRow if entity == "received_file" else ConsolidationRow
+        )
+        numbers = sorted({int(i) for i in ids if i.isdigit()})
+        found: dict[str, str | None] = {}
+        for start in range(0, len(numbers), 1000):
+            chunk = numbers[start : start + 1000]
+            query = select(table.id, table.unit_code).where(table.id.in_(chunk))
+            found.update({str(i): unit for i, unit in self._session.execute(query)})
+        return found
+
+
+def _event(row: AuditEventRow) -> AuditEvent:
+    """An audit event from its row."""
+    return AuditEvent(
+        row.at, row.actor, row.action, row.entity, row.entity_id, row.before, row.after, row.id
+    )
 
 
 @dataclass(frozen=True)
@@ -105,3 +147,4 @@ class AuditEvent:
     entity_id: str
     before: Mapping[str, Any] | None
     after: Mapping[str, Any] | None
+    id: int | None = None

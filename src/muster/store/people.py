@@ -36,6 +36,19 @@ def person_from_row(row: PersonRow) -> Person:
     )
 
 
+def deployment_from_row(row: DeploymentRow) -> Deployment:
+    """Domain deployment from its row."""
+    return Deployment(
+        person_id=row.person_id,
+        workplace_code=row.workplace_code,
+        role=Role(row.role),
+        purpose=Purpose(row.purpose),
+        arrived=row.arrived,
+        permit_expires=row.permit_expires,
+        end_date=row.end_date,
+    )
+
+
 class PersonRepository:
     """The registry."""
 
@@ -95,18 +108,7 @@ class PersonRepository:
     def deployments(self) -> list[Deployment]:
         """Every current deployment."""
         rows = self._session.scalars(select(DeploymentRow)).all()
-        return [
-            Deployment(
-                person_id=r.person_id,
-                workplace_code=r.workplace_code,
-                role=Role(r.role),
-                purpose=Purpose(r.purpose),
-                arrived=r.arrived,
-                permit_expires=r.permit_expires,
-                end_date=r.end_date,
-            )
-            for r in rows
-        ]
+        return [deployment_from_row(r) for r in rows]
 
     def workplaces_of(self, person_id: str) -> list[str]:
         """Codes of the workplaces a person is deployed at."""
@@ -129,6 +131,25 @@ class PersonRepository:
                 )
             )
         return found
+
+    def deployments_of(self, person_id: str) -> list[Deployment]:
+        """The current deployments of one person."""
+        rows = self._session.scalars(
+            select(DeploymentRow)
+            .where(DeploymentRow.person_id == person_id)
+            .order_by(DeploymentRow.id)
+        )
+        return [deployment_from_row(r) for r in rows]
+
+    def with_workplaces(self) -> Iterator[tuple[Person, str]]:
+        """Every person with each workplace they are deployed at (a search reads them all)."""
+        query = (
+            select(PersonRow, DeploymentRow.workplace_code)
+            .join(DeploymentRow, DeploymentRow.person_id == PersonRow.person_id)
+            .order_by(PersonRow.person_id)
+        )
+        for row, workplace in self._session.execute(query.execution_options(yield_per=5000)):
+            yield person_from_row(row), workplace
 
     def roster(self, workplace_code: str) -> list[Person]:
         """The people currently deployed at a workplace."""
