@@ -153,8 +153,10 @@ def test_the_audit_log_is_read_within_the_subtree_and_holds_stay_hidden(
         below = audit_log(uow, resolve_user(uow, "hq"), AuditFilter(unit="C2"), clock())
     assert [(e.event.actor, e.event.entity_id) for e in mine.events] == [("north", "P2")]
     assert {e.event.entity_id for e in below.events if e.event.action == "add_user"} == {
-        "south", "w3", "c2.admin",
-    }  # fmt: skip
+        "south",
+        "w3",
+        "c2.admin",
+    }
     with muster.uow() as uow, pytest.raises(NotPermitted):
         audit_log(uow, resolve_user(uow, "north"), AuditFilter(), clock())
     with muster.uow() as uow, pytest.raises(NotPermitted):  # another subtree: OutOfScope
