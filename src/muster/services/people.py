@@ -25,7 +25,14 @@ from muster.domain.access import (
 from muster.domain.categories import Catalogue
 from muster.domain.errors import NotFound
 from muster.domain.people import Deployment, Person
-from muster.domain.protection import Identity, MatchKind, clean_passport, match_held, matches
+from muster.domain.protection import (
+    Identity,
+    MatchKind,
+    Ruling,
+    clean_passport,
+    match_held,
+    matches,
+)
 from muster.domain.submissions import Entry
 from muster.domain.users import Permission, User
 from muster.services.protection import hidden_rows, identity, identity_of
@@ -151,25 +158,29 @@ def person_page(
 
 
 def _mentions(uow: UnitOfWork, actor: User, catalogue: Catalogue, person: Person) -> list[Mention]:
-    """The entries of lists in the actor's subtree that certainly name the person."""
+    """The entries of lists in the actor's subtree that name the person: certainly (by id,
+    passport, or name and birth date), or as a protection officer confirmed."""
     target = identity_of(person)
     years = {person.date_of_birth.year} if person.date_of_birth else None
-    named: list[tuple[int, Entry]] = [
-        (version_id, entry)
+    named: set[tuple[int, int]] = {
+        (version_id, entry.row)
         for version_id, entry in uow.submissions.match_candidates(
             [person.person_id], [target.passport] if target.passport else [], years
         )
         if any(kind in CERTAIN for _pid, kind in matches(identity_of(entry), [target]))
-    ]
-    hidden = hidden_rows(uow, actor, {vid for vid, _ in named})
+    }
+    for match in uow.holds.matched([person.person_id]):
+        if match.ruling == Ruling.CONFIRM.value:
+            named.add((match.version_id, match.row))
+    hidden = hidden_rows(uow, actor, {vid for vid, _row in named})
     tree = uow.units.tree()
     titles: dict[int, str] = {}
     found: list[Mention] = []
-    for version_id, entry in named:
-        call_id, unit_code, number, _same = uow.submissions.entry_at(version_id, entry.row)
+    for version_id, row in sorted(named):
+        call_id, unit_code, number, entry = uow.submissions.entry_at(version_id, row)
         if not in_scope(actor, tree, unit_code):
             continue
-        seen = entry_as_seen(entry, catalogue, actor, entry.row in hidden.get(version_id, ()))
+        seen = entry_as_seen(entry, catalogue, actor, row in hidden.get(version_id, ()))
         if seen is None:
             continue
         if call_id not in titles:
