@@ -20,14 +20,14 @@ Reading the log and exporting it are themselves audited.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from muster.domain.access import in_scope, require_permission, require_scope, sees_held
+from muster.domain.access import require_permission, require_scope, sees_held, units_in_scope
 from muster.domain.users import Permission, User
 from muster.reports.cells import write_csv
-from muster.store.audit import AuditEvent
+from muster.store.audit import AuditEvent, AuditHead
 from muster.store.uow import UnitOfWork
 
 PAGE_SIZE = 50
@@ -76,6 +76,9 @@ class AuditPage:
     actions: list[str]
 
 
+Placed = tuple[int, tuple[str, ...]]  # an event's id and its units
+
+
 def audit_log(
     uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime, *, page: int = 1
 ) -> AuditPage:
@@ -83,7 +86,7 @@ def audit_log(
     every = _visible(uow, actor, wanted)
     pages = max(1, -(-len(every) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = _events(uow, every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     uow.audit.record(
         actor.name, "read_audit", "audit", "log", None,
         {"filter": wanted.as_json(), "page": page, "events": len(shown)},
@@ -94,7 +97,7 @@ def audit_log(
 
 def audit_csv(uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime) -> bytes:
     """Every event the administrator may read that the filter finds, as formula-safe CSV."""
-    every = _visible(uow, actor, wanted)
+    every = _events(uow, _visible(uow, actor, wanted))
     uow.audit.record(
         actor.name, "export_audit", "audit", "log", None,
         {"filter": wanted.as_json(), "events": len(every)},
@@ -116,13 +119,19 @@ def audit_csv(uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime) 
     return write_csv(CSV_HEADER, rows)
 
 
+def _events(uow: UnitOfWork, placed: list[Placed]) -> list[PlacedEvent]:
+    """The whole events (with their states) of some placed ids."""
+    events = uow.audit.by_ids([event_id for event_id, _units in placed])
+    return [PlacedEvent(e, units) for e, (_id, units) in zip(events, placed, strict=True)]
+
+
 def _json(value: object) -> str:
     """A before/after state as compact JSON (empty when there is none)."""
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _visible(uow: UnitOfWork, actor: User, wanted: AuditFilter) -> list[PlacedEvent]:
-    """The events of the filter that the actor may read, each with its units."""
+def _visible(uow: UnitOfWork, actor: User, wanted: AuditFilter) -> list[Placed]:
+    """The events of the filter that the actor may read, newest first, each with its units."""
     require_permission(actor, Permission.ADMIN)
     tree = uow.units.tree()
     if wanted.unit:
@@ -135,32 +144,35 @@ def _visible(uow: UnitOfWork, actor: User, wanted: AuditFilter) -> list[PlacedEv
     placed = _place(uow, events)
     root = tree.headquarters()
     at_root = actor.is_operator or (root is not None and actor.unit_code == root.code)
-    below = wanted.unit or None
+    if at_root and not wanted.unit:
+        return placed
+    scope = units_in_scope(actor, tree)
+    below = {u.code for u in tree.subtree(wanted.unit)} if wanted.unit else None
     return [
-        p
-        for p in placed
-        if (at_root or any(in_scope(actor, tree, u) for u in p.units))
-        and (below is None or any(u in tree and tree.is_within(u, below) for u in p.units))
+        (event_id, units)
+        for event_id, units in placed
+        if (at_root or scope.intersection(units)) and (below is None or below.intersection(units))
     ]
 
 
-def _without_holds(uow: UnitOfWork, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+def _without_holds(uow: UnitOfWork, events: list[AuditHead]) -> list[AuditHead]:
     """The events that reveal nothing about a protection hold."""
     held = uow.holds.held() | {h[0] for h in uow.holds.history()}
+    searches = uow.audit.afters([e.id for e in events if e.action == "search_people"])
 
-    def reveals(e: AuditEvent) -> bool:
+    def reveals(e: AuditHead) -> bool:
         if e.action in HOLD_ACTIONS or e.entity == "hold_match":
             return True
         if e.action not in PERSON_READS:
             return False
-        found = (e.after or {}).get("found") or []
+        found = (searches.get(e.id) or {}).get("found") or []
         return e.entity_id in held or bool(held.intersection(found))
 
     return [e for e in events if not reveals(e)]
 
 
-def _place(uow: UnitOfWork, events: list[AuditEvent]) -> list[PlacedEvent]:
-    """Each event with the units it concerns (see the module's docstring)."""
+def _place(uow: UnitOfWork, events: list[AuditHead]) -> list[Placed]:
+    """Each event's id with the units it concerns (see the module's docstring)."""
     user_units = uow.users.units_of()
     ids: dict[str, set[str]] = {"person": set(), "received_file": set(), "consolidation": set()}
     for e in events:
@@ -178,12 +190,12 @@ def _place(uow: UnitOfWork, events: list[AuditEvent]) -> list[PlacedEvent]:
         units = _units(e, user_units, people, records)
         if not units and e.actor in user_units:
             units = [user_units[e.actor]]
-        placed.append(PlacedEvent(e, tuple(units)))
+        placed.append((e.id, tuple(units)))
     return placed
 
 
 def _units(
-    e: AuditEvent,
+    e: AuditHead,
     users: dict[str, str],
     people: dict[str, list[str]],
     records: dict[str, dict[str, str | None]],

@@ -11,8 +11,9 @@ viewer's subtree, and a person under a protection hold exists only for a viewer 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from muster.domain.access import (
     entry_as_seen,
@@ -81,6 +82,19 @@ def finds(query: Identity, person: Identity) -> bool:
     return word is not None and word in (person.family_key, person.given_key)
 
 
+def _identity(person: Person) -> Identity:
+    """A registry person's identity, its name keys worked out once per process and name."""
+    keys = _name_keys(person.family_name, person.given_name, person.name_native)
+    passport = clean_passport(person.passport_no)
+    return replace(keys, person_id=person.person_id, passport=passport, birth=person.date_of_birth)
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_keys(family: str, given: str, native: str | None) -> Identity:
+    """The name keys of a registry name (the normaliser is cached per field, not per name)."""
+    return identity(None, family, given, native, None, None)
+
+
 def search_people(
     uow: UnitOfWork, actor: User, query: str, now: datetime, *, limit: int = SEARCH_LIMIT
 ) -> list[Found]:
@@ -97,7 +111,7 @@ def search_people(
     for person, workplace in uow.people.with_workplaces():
         if workplace not in scope or (person.person_id in held and not show_held):
             continue
-        if person.person_id in people or finds(wanted, identity_of(person)):
+        if person.person_id in people or finds(wanted, _identity(person)):
             people[person.person_id] = person
             places[person.person_id].append(workplace)
     found = [Found(p, tuple(places[pid]), pid in held) for pid, p in sorted(people.items())[:limit]]

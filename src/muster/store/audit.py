@@ -97,18 +97,41 @@ class AuditLog:
         action: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-    ) -> list[AuditEvent]:
-        """Audit events, newest first, by who, what, and when (from `since`, before `until`)."""
-        query = select(AuditEventRow).order_by(AuditEventRow.id.desc())
+    ) -> list[AuditHead]:
+        """What events are (no before and after states), newest first, by who, what, and
+        when (from `since`, before `until`): a browser reads the states of one page only."""
+        row = AuditEventRow
+        query = select(row.id, row.at, row.actor, row.action, row.entity, row.entity_id)
         if actor:
-            query = query.where(AuditEventRow.actor == actor)
+            query = query.where(row.actor == actor)
         if action:
-            query = query.where(AuditEventRow.action == action)
+            query = query.where(row.action == action)
         if since is not None:
-            query = query.where(AuditEventRow.at >= since)
+            query = query.where(row.at >= since)
         if until is not None:
-            query = query.where(AuditEventRow.at < until)
-        return [_event(r) for r in self._session.scalars(query.execution_options(yield_per=5000))]
+            query = query.where(row.at < until)
+        result = self._session.execute(query.order_by(row.id.desc()))
+        return [AuditHead(*values) for values in result]
+
+    def afters(self, ids: Collection[int]) -> dict[int, Mapping[str, Any] | None]:
+        """The after-state of some events, by id."""
+        found: dict[int, Mapping[str, Any] | None] = {}
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 1000):
+            query = select(AuditEventRow.id, AuditEventRow.after).where(
+                AuditEventRow.id.in_(wanted[start : start + 1000])
+            )
+            found.update({i: after for i, after in self._session.execute(query)})
+        return found
+
+    def by_ids(self, ids: Sequence[int]) -> list[AuditEvent]:
+        """Whole events, in the order of `ids`."""
+        found: dict[int, AuditEvent] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), 1000):
+            query = select(AuditEventRow).where(AuditEventRow.id.in_(wanted[start : start + 1000]))
+            found.update({r.id: _event(r) for r in self._session.scalars(query)})
+        return [found[i] for i in wanted]
 
     def actions(self) -> list[str]:
         """Every action the log holds, alphabetically."""
@@ -134,6 +157,18 @@ def _event(row: AuditEventRow) -> AuditEvent:
     return AuditEvent(
         row.at, row.actor, row.action, row.entity, row.entity_id, row.before, row.after, row.id
     )
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """What an audit event is about, without its states."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
 
 
 @dataclass(frozen=True)

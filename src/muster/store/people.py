@@ -19,6 +19,11 @@ from muster.store.tables import (
     PersonRow,
 )
 
+PERSON_COLUMNS = (
+    PersonRow.person_id, PersonRow.family_name, PersonRow.given_name, PersonRow.name_native,
+    PersonRow.date_of_birth, PersonRow.sex, PersonRow.passport_no,
+)  # fmt: skip
+SEXES = {s.value: s for s in Sex}
 # Above this many ids, reading every registry id once beats many IN (...) queries.
 BULK_LOOKUP = 5_000
 
@@ -144,12 +149,17 @@ class PersonRepository:
     def with_workplaces(self) -> Iterator[tuple[Person, str]]:
         """Every person with each workplace they are deployed at (a search reads them all)."""
         query = (
-            select(PersonRow, DeploymentRow.workplace_code)
+            select(*PERSON_COLUMNS, DeploymentRow.workplace_code)
             .join(DeploymentRow, DeploymentRow.person_id == PersonRow.person_id)
             .order_by(PersonRow.person_id)
         )
-        for row, workplace in self._session.execute(query.execution_options(yield_per=5000)):
-            yield person_from_row(row), workplace
+        for r in self._session.connection().execute(query).all():
+            sex = SEXES.get(r.sex) if r.sex else None
+            yield (
+                Person(r.person_id, r.family_name, r.given_name, r.name_native,
+                       r.date_of_birth, sex, r.passport_no),
+                r.workplace_code,
+            )  # fmt: skip
 
     def roster(self, workplace_code: str) -> list[Person]:
         """The people currently deployed at a workplace."""
