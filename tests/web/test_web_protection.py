@@ -59,6 +59,8 @@ def test_officer_confirms_a_possible_match_and_it_stays_hidden(world: Muster) ->
     assert confirmed.status_code == 303
     after = hq.get(confirmed.headers["location"]).text
     assert "Nothing waits for a ruling." in after
+    ruled = after.split('id="ruled"')[1].split("</table>")[0]
+    assert "Yeong-hui" in ruled and "confirmed: the held person" in ruled
     assert "Yeong-hui" not in reviewer_sees(world)
     with world.uow() as uow:
         events = [(e.actor, e.action) for e in uow.audit.events({"hold", "hold_match_confirm"})]

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from muster.domain.errors import DomainError
-from muster.domain.protection import Ruling
+from muster.domain.protection import MatchKind, Ruling
 from muster.services.people import current_holds
-from muster.services.protection import hold_queue, rule_on_match
+from muster.services.protection import QueueItem, hold_queue, rule_on_match
 from muster.services.registry import hold_history, set_hold
 from muster.web.render import render, see_other
 from muster.web.security import Posted, SignedIn, muster_of
@@ -23,13 +23,20 @@ Text = Annotated[str, Form()]
 def protection_page(request: Request, viewer: SignedIn, done: str = "") -> Response:
     """Holds in the officer's subtree, entries that may name a held person, the history."""
     with muster_of(request).uow() as uow:
+        every = hold_queue(uow, viewer.user, everything=True)
         context = {
             "holds": current_holds(uow, viewer.user),
-            "queue": hold_queue(uow, viewer.user),
+            "queue": [item for item in every if _waiting(item)],
+            "ruled": [item for item in reversed(every) if item.match.ruling],
             "history": list(reversed(hold_history(uow, viewer.user))),
             "done": done,
         }
     return render(request, "protection.html", context)
+
+
+def _waiting(item: QueueItem) -> bool:
+    """A match a protection officer has yet to rule on (a list naming the id needs none)."""
+    return item.match.ruling is None and item.match.kind != MatchKind.PERSON_ID.value
 
 
 @router.post("/protection/holds")
