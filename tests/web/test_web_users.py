@@ -60,10 +60,14 @@ def test_create_a_user_with_permissions_held_and_no_more(world: Muster) -> None:
         data={"csrf_token": token, "name": "x", "unit": "W2", "permission": ["protection"]},
     )
     assert refused.status_code == 403
+    short = admin.post(
+        "/users", data={"csrf_token": token, "name": "z", "unit": "W2", "password": "short"}
+    )
+    assert short.status_code == 400 and "10 characters" in short.text
     outside = admin.post("/users", data={"csrf_token": token, "name": "y", "unit": "W3"})
     assert outside.status_code == 404
     with world.uow() as uow:
-        assert uow.users.get_any("x") is None and uow.users.get_any("y") is None
+        assert all(uow.users.get_any(name) is None for name in ("x", "y", "z"))
 
 
 def test_disable_ends_sessions_and_sign_in_then_enable(world: Muster) -> None:

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from muster.domain.errors import DomainError
 from muster.domain.users import Permission
-from muster.services.accounts import set_password
+from muster.services.accounts import MIN_PASSWORD, set_password
 from muster.services.registry import add_user
 from muster.services.users import (
     change_password,
@@ -42,6 +43,8 @@ def add_post(
     password: Text = "",
 ) -> Response:  # fmt: skip
     """Create a user of the subtree with permissions the admin holds itself."""
+    if password and len(password) < MIN_PASSWORD:  # refused before the user exists
+        raise DomainError(f"a password needs at least {MIN_PASSWORD} characters")
     muster = muster_of(request)
     with muster.uow() as uow:
         add_user(uow, viewer.user, name.strip(), unit, permission or [])
