@@ -239,6 +239,8 @@ def _invocations(smoke: Smoke) -> list[tuple[list[str], set[int]]]:
         (["import", "people", "people.csv"], ok),
         (["user", "add", "--name", "smoke.user", "--unit", "HQ", "--permission", "review"], ok),
         (["user", "password", "--name", "smoke.user", "--password", "a-long-password-1"], ok),
+        (["user", "disable", "smoke.user"], ok),
+        (["user", "enable", "smoke.user"], ok),
         (["backup", "smoke.backup"], ok),
         (["restore", "smoke.backup"], refused),  # the smoke database is not empty
         (["serve", "--port", "0"], ok),

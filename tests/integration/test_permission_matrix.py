@@ -57,6 +57,8 @@ from muster.domain.errors import DomainError, NotFound, NotPermitted
 from muster.domain.protection import Ruling
 from muster.domain.users import OPERATOR, Permission, User
 from muster.intake import IntakeRejected, read_people, read_replacements, read_units
+from muster.services.accounts import accounts, password_matches, set_password
+from muster.services.audit import AuditFilter, audit_csv, audit_log
 from muster.services.calls import calls_for, issue_call
 from muster.services.consolidation import (
     Consolidation,
@@ -80,6 +82,7 @@ from muster.services.lists import (
     status,
     submit_nothing,
 )
+from muster.services.people import current_holds, person_page, search_people
 from muster.services.protection import hold_queue, rule_on_match
 from muster.services.receipts import check_receipts, digest
 from muster.services.registry import (
@@ -99,6 +102,13 @@ from muster.services.rotation import (
 )
 from muster.services.rotation_plan import plan_from_db
 from muster.services.tokens import create_token, revoke_token, token_user, tokens_of
+from muster.services.users import (
+    change_password,
+    disable_user,
+    enable_user,
+    reset_password,
+    users_of_subtree,
+)
 from muster.store.files import INCOMPLETE, ReceivedFile
 from muster.store.tables import MatchDecisionRow
 from tests.integration.matrix_world import (
@@ -171,6 +181,16 @@ enqueue[consolidate]       -/NP   ok/NP  ok/NP  ok/-   NP/NP  ok/NP  ok/NP  ok/-
 enqueue[plan]              -/NP   NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 job_status                 -/NF   ok/NF  ok/NF  ok/-   NF/NF  ok/NF  ok/NF  ok/-   ok/NF  ok/NF
 jobs_for                   -/hid  ok/hid ok/hid ok/-   ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid
+search_people              ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid
+person_page                ok/NF  ok/NF  ok/NF  ok/-   ok/NF  ok/NF  ok/NF  ok/-   ok/NF  ok/NF
+current_holds              NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP  NP/NP  ok/-   NP/NP  ok/hid
+audit_log                  NP/NP  NP/NP  NP/NP  NP/-   ok/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+audit_csv                  NP/NP  NP/NP  NP/NP  NP/-   ok/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+users_of_subtree           NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+disable_user               NP/NP  NP/NP  NP/NP  NP/-   ok/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+enable_user                NP/NP  NP/NP  NP/NP  NP/-   ok/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+reset_password             NP/NP  NP/NP  NP/NP  NP/-   ok/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+change_password            ok/-   ok/-   ok/-   ok/-   ok/-   ok/-   ok/-   ok/-   ok/-   ok/-
 """
 # fmt: on
 
@@ -181,6 +201,8 @@ UNIT_LEVEL |= {"enqueue[consolidate]", "enqueue[plan]", "job_status", "jobs_for"
 HOST_LEVEL = {"host_policies", "set_host", "add_route", "set_route_window"}
 HOST_LEVEL |= {"import_replacements", "import_file[replacements]", "keep_import[replacements]"}
 HOME_LEVEL = {"set_quarantine"}
+HOST_LEVEL |= {"import_replacements", "import_file[replacements]"}
+HOME_LEVEL = {"set_quarantine", "change_password"}
 # A role's own unit-level place, and the same kind of place under the other mission.
 UNIT_PLACES: dict[str, tuple[str | None, str | None]] = {
     "W1": (None, "C1"),
@@ -1301,6 +1323,141 @@ def _jobs_for(w: World, role: str, actor: User, target: str, expected: str) -> N
     assert all(j.unit_code and tree.is_within(j.unit_code, ROLES[role][0]) for j in others)
 
 
+# -- the registry, the audit log, user administration ------------------------------------------
+
+# A person of each place never listed (not held), and the held person of each place.
+NAMED = {"W1": ("전명철", "P6", "P5", "강성미"), "W4": ("Ryu Kyong Ae", "P7", "P4", "Choe Un Hui")}
+
+
+@probe("search_people")
+def _search_people(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    name, pid, held, held_name = NAMED[target]
+    with w.app.uow() as uow:
+        found = [f.person.person_id for f in search_people(uow, actor, name, w.app.clock())]
+        found_held = [
+            f.person.person_id for f in search_people(uow, actor, held_name, w.app.clock())
+        ]
+    if expected == "hid":
+        assert found == [] and found_held == []
+        return
+    assert found == [pid]
+    assert found_held == ([held] if "protection" in perms(role) else [])
+
+
+@probe("person_page")
+def _person_page(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    _name, pid, held, _held_name = NAMED[target]
+    with outcome_of(expected), w.app.uow() as uow:
+        page = person_page(uow, actor, w.app.catalogue, pid, w.app.clock())
+    sees_held = "protection" in perms(role) and expected == "ok"
+    with w.app.uow() as uow, outcome_of("ok" if sees_held else "NF"):
+        person_page(uow, actor, w.app.catalogue, held, w.app.clock())
+    if expected in REFUSALS:
+        return
+    assert page.person.person_id == pid and [d.workplace_code for d in page.deployments] == [target]
+
+
+@probe("current_holds")
+def _current_holds(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        holds = {h.person.person_id for h in current_holds(uow, actor)}
+    if expected in REFUSALS:
+        return
+    assert ("P5" if target == "W1" else "P4") in holds or expected == "hid"
+    assert ("P4" in holds) is (ROLES[role][0] == "HQ")
+
+
+def _audit_filter(target: str) -> AuditFilter:
+    return AuditFilter(unit=target, action="import_person")
+
+
+@probe("audit_log")
+def _audit_log(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        found = audit_log(uow, actor, _audit_filter(target), w.app.clock())
+    if expected in REFUSALS:
+        return
+    people = {p.event.entity_id for p in found.events}
+    assert {"P1", "P5", "P6"} <= people and not people & {"P4", "P7", "P8", "P9"}
+
+
+@probe("audit_csv")
+def _audit_csv(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        data = audit_csv(uow, actor, _audit_filter(target), w.app.clock())
+    if expected in REFUSALS:
+        return
+    text = data.decode("utf-8-sig")
+    assert ",P6," in text and ",P7," not in text and ",P4," not in text
+
+
+@probe("users_of_subtree")
+def _users_of_subtree(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        names = {a.user.name for a in users_of_subtree(uow, actor)}
+    if expected in REFUSALS:
+        return
+    assert {"clerk", "consul", "admin"} <= names
+    assert not names & {"c3.admin", "mission", "officer"}
+
+
+def _fresh_user(w: World, target: str, disabled: bool = False) -> str:
+    name = w.unique("managed.")
+    with w.app.uow() as uow:
+        add_user(uow, OPERATOR, name, target, [])
+    if disabled:
+        with w.app.uow() as uow:
+            disable_user(uow, OPERATOR, name, w.app.clock())
+    return name
+
+
+def _disabled(w: World, name: str) -> bool:
+    with w.app.uow() as uow:
+        found = uow.users.get_any(name)
+    assert found is not None
+    return found[1] is not None
+
+
+@probe("disable_user")
+def _disable_user(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    name = _fresh_user(w, target)
+    with outcome_of(expected), w.app.uow() as uow:
+        disable_user(uow, actor, name, w.app.clock())
+    assert _disabled(w, name) is (expected not in REFUSALS)
+
+
+@probe("enable_user")
+def _enable_user(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    name = _fresh_user(w, target, disabled=True)
+    with outcome_of(expected), w.app.uow() as uow:
+        enable_user(uow, actor, name, w.app.clock())
+    assert _disabled(w, name) is (expected in REFUSALS)
+
+
+@probe("reset_password")
+def _reset_password(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    name = _fresh_user(w, target)
+    with outcome_of(expected), w.app.uow() as uow:
+        secret = reset_password(uow, actor, name, w.app.clock())
+    with w.app.uow() as uow:
+        if expected in REFUSALS:
+            assert not password_matches(uow, name, "")
+            assert accounts(uow).account(name) is None
+            return
+        assert password_matches(uow, name, secret)
+
+
+@probe("change_password")
+def _change_password(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    old, new = w.unique("an old password "), w.unique("a new password ")
+    with w.app.uow() as uow:
+        set_password(uow, OPERATOR, actor.name, old, w.app.clock())
+    with w.app.uow() as uow:
+        change_password(uow, actor, old, new, w.app.clock())
+    with w.app.uow() as uow:
+        assert password_matches(uow, actor.name, new) and not password_matches(uow, actor.name, old)
+
+
 # -- the tests -------------------------------------------------------------------------------
 
 
@@ -1314,6 +1471,7 @@ SERVICES = (
     "calls", "lists", "files", "receipts", "imports", "registry", "protection", "rotation",
     "rotation_plan", "consolidation", "tokens",
     "rotation_plan", "consolidation", "jobs",
+    "rotation_plan", "consolidation", "people", "audit", "users",
 )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""CLI: init, import units|people, user add, hold, release."""
+"""CLI: init, import units|people, user add|password|disable|enable, hold, release."""
 
 from __future__ import annotations
 
@@ -107,6 +107,26 @@ def user_password(
     with acting() as (muster, uow, actor):
         set_password(uow, actor, name, secret, muster.clock())
     print(f"password of {name} set; every session of {name} ended")
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a user: no sign-in, every session ended, API tokens stop working."""
+    from muster.services.users import disable_user
+
+    with acting() as (muster, uow, actor):
+        disable_user(uow, actor, name, muster.clock())
+    print(f"user {name} disabled; every session of {name} ended")
+
+
+@user_app.command("enable")
+def user_enable(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Enable a disabled user again."""
+    from muster.services.users import enable_user
+
+    with acting() as (muster, uow, actor):
+        enable_user(uow, actor, name, muster.clock())
+    print(f"user {name} enabled")
 
 
 def ask_password(optional: bool) -> str:

@@ -64,9 +64,10 @@ def set_password(
 
     Every session of the user ends (a changed password signs everyone out).
     """
-    user = uow.users.get(user_name)
-    if user is None:
+    found = uow.users.get_any(user_name)  # a disabled user's password may be reset, too
+    if found is None:
         raise NotPermitted(f"unknown user {user_name!r}")
+    user = found[0]
     if actor.name != user_name or actor.is_operator:
         require_permission(actor, Permission.ADMIN)
         require_scope(actor, uow.units.tree(), user.unit_code or "")
@@ -107,6 +108,12 @@ def sign_in(
     return token, Viewer(user, row.id, row.csrf_token, account.language if account else None)
 
 
+def password_matches(uow: UnitOfWork, user_name: str, password: str) -> bool:
+    """True when the password is the user's current one."""
+    account = accounts(uow).account(user_name)
+    return _verify(account.password_hash if account else None, password)
+
+
 @cache
 def _dummy_hash() -> str:
     """Checked when the user does not exist, so that a refusal takes as long either way."""
@@ -137,7 +144,8 @@ def _refuse_when_locked(
 
 
 def session_viewer(uow: UnitOfWork, token: str, now: datetime) -> Viewer | None:
-    """The signed-in viewer of a session token, or None when unknown or expired."""
+    """The signed-in viewer of a session token, or None when unknown or expired, or when
+    its user was disabled (`users.get` finds no disabled user)."""
     repo = accounts(uow)
     found = repo.session_by_token(_sha(token))
     if found is None or found.expires_at <= now:

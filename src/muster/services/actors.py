@@ -12,6 +12,8 @@ def resolve_user(uow: UnitOfWork, name: str | None) -> User:
     if name is None:
         return OPERATOR
     user = uow.users.get(name)
+    if user is None and uow.users.get_any(name) is not None:
+        raise NotPermitted(f"user {name!r} is disabled; an administrator may enable it again")
     if user is None:
         raise NotPermitted(f"unknown user {name!r}; an administrator must add it first")
     return user

@@ -179,7 +179,7 @@ def add_user(
     missing = [p.value for p in granted if not actor.has(p)]
     if missing:
         raise NotPermitted(f"user {actor.name!r} cannot grant {', '.join(sorted(missing))}")
-    if uow.users.get(name) is not None:
+    if uow.users.get_any(name) is not None:
         raise DomainError(f"user {name!r} already exists")
     user = User(name=name, unit_code=unit_code, permissions=granted)
     uow.users.add(user)

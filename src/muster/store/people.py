@@ -19,6 +19,11 @@ from muster.store.tables import (
     PersonRow,
 )
 
+PERSON_COLUMNS = (
+    PersonRow.person_id, PersonRow.family_name, PersonRow.given_name, PersonRow.name_native,
+    PersonRow.date_of_birth, PersonRow.sex, PersonRow.passport_no,
+)  # fmt: skip
+SEXES = {s.value: s for s in Sex}
 # Above this many ids, reading every registry id once beats many IN (...) queries.
 BULK_LOOKUP = 5_000
 
@@ -33,6 +38,19 @@ def person_from_row(row: PersonRow) -> Person:
         date_of_birth=row.date_of_birth,
         sex=Sex(row.sex) if row.sex else None,
         passport_no=row.passport_no,
+    )
+
+
+def deployment_from_row(row: DeploymentRow) -> Deployment:
+    """Domain deployment from its row."""
+    return Deployment(
+        person_id=row.person_id,
+        workplace_code=row.workplace_code,
+        role=Role(row.role),
+        purpose=Purpose(row.purpose),
+        arrived=row.arrived,
+        permit_expires=row.permit_expires,
+        end_date=row.end_date,
     )
 
 
@@ -95,18 +113,7 @@ class PersonRepository:
     def deployments(self) -> list[Deployment]:
         """Every current deployment."""
         rows = self._session.scalars(select(DeploymentRow)).all()
-        return [
-            Deployment(
-                person_id=r.person_id,
-                workplace_code=r.workplace_code,
-                role=Role(r.role),
-                purpose=Purpose(r.purpose),
-                arrived=r.arrived,
-                permit_expires=r.permit_expires,
-                end_date=r.end_date,
-            )
-            for r in rows
-        ]
+        return [deployment_from_row(r) for r in rows]
 
     def workplaces_of(self, person_id: str) -> list[str]:
         """Codes of the workplaces a person is deployed at."""
@@ -129,6 +136,30 @@ class PersonRepository:
                 )
             )
         return found
+
+    def deployments_of(self, person_id: str) -> list[Deployment]:
+        """The current deployments of one person."""
+        rows = self._session.scalars(
+            select(DeploymentRow)
+            .where(DeploymentRow.person_id == person_id)
+            .order_by(DeploymentRow.id)
+        )
+        return [deployment_from_row(r) for r in rows]
+
+    def with_workplaces(self) -> Iterator[tuple[Person, str]]:
+        """Every person with each workplace they are deployed at (a search reads them all)."""
+        query = (
+            select(*PERSON_COLUMNS, DeploymentRow.workplace_code)
+            .join(DeploymentRow, DeploymentRow.person_id == PersonRow.person_id)
+            .order_by(PersonRow.person_id)
+        )
+        for r in self._session.connection().execute(query).all():
+            sex = SEXES.get(r.sex) if r.sex else None
+            yield (
+                Person(r.person_id, r.family_name, r.given_name, r.name_native,
+                       r.date_of_birth, sex, r.passport_no),
+                r.workplace_code,
+            )  # fmt: skip
 
     def roster(self, workplace_code: str) -> list[Person]:
         """The people currently deployed at a workplace."""

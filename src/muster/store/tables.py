@@ -83,6 +83,7 @@ class UserRow(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     permissions: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: active
 
 
 class CallRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -79,18 +80,42 @@ class UnitRepository:
 
 
 class UserRepository:
-    """Users and their permissions."""
+    """Users and their permissions. A disabled user is, to everything that acts, no user."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def get(self, name: str) -> User | None:
-        """The user with this name, or None."""
+        """The active user with this name, or None (unknown, or disabled: a disabled user
+        signs in nowhere, and their sessions and tokens find no user behind them)."""
         row = self._session.get(UserRow, name)
-        if row is None:
+        if row is None or row.disabled_at is not None:
             return None
-        permissions = frozenset(Permission(p) for p in row.permissions.split(",") if p)
-        return User(name=row.name, unit_code=row.unit_code, permissions=permissions)
+        return user_from_row(row)
+
+    def get_any(self, name: str) -> tuple[User, datetime | None] | None:
+        """The user with this name, active or not, and when they were disabled (or None)."""
+        row = self._session.get(UserRow, name)
+        return (user_from_row(row), row.disabled_at) if row is not None else None
+
+    def in_units(self, unit_codes: Collection[str]) -> list[tuple[User, datetime | None]]:
+        """Every user of these units (disabled ones too), by name, with when disabled."""
+        rows = self._session.scalars(select(UserRow).order_by(UserRow.name)).all()
+        wanted = set(unit_codes)
+        return [(user_from_row(r), r.disabled_at) for r in rows if r.unit_code in wanted]
+
+    def units_of(self) -> dict[str, str]:
+        """Every user's unit, by user name."""
+        return {
+            name: unit
+            for name, unit in self._session.execute(select(UserRow.name, UserRow.unit_code))
+        }
+
+    def set_disabled(self, name: str, at: datetime | None) -> None:
+        """Disable a user from `at`, or enable them again (None)."""
+        row = self._session.get(UserRow, name)
+        assert row is not None
+        row.disabled_at = at
 
     def add(self, user: User) -> None:
         """Create a user."""
@@ -103,3 +128,9 @@ class UserRepository:
                 created_at=datetime.now(UTC),
             )
         )
+
+
+def user_from_row(row: UserRow) -> User:
+    """Domain user from its row."""
+    permissions = frozenset(Permission(p) for p in row.permissions.split(",") if p)
+    return User(name=row.name, unit_code=row.unit_code, permissions=permissions)

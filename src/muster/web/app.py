@@ -30,6 +30,7 @@ from muster.web.routes import (
     home,
     jobs,
     lists,
+    people,
     review,
     tokens,
 )
@@ -63,6 +64,7 @@ def create_app(muster: Muster) -> FastAPI:
         jobs,
         consolidation,
         tokens,
+        people,
         api,
     ):
         app.include_router(module.router)
