@@ -85,6 +85,7 @@ class Situation:
     """One host's board as one viewer may see it."""
 
     host: str
+    offices: tuple[str, ...]  # names of the host's topmost units the viewer sees
     on: date
     rotation: str | None
     stay_policy: str | None
@@ -94,6 +95,7 @@ class Situation:
     permit_names: tuple[PermitName, ...]
     call: CallRef | None
     previous_call: CallRef | None
+    calls: tuple[CallRef, ...]  # every call the viewer may see that reaches the host
     expected: int  # workplaces the call asks a list of (those the viewer sees)
     lists: ListFigures | None
     previous: ListFigures | None
@@ -110,6 +112,7 @@ class _Scope:
 
     tree: UnitTree
     hosts: dict[str, list[Unit]]  # host -> its workplaces in the viewer's subtree
+    offices: dict[str, list[str]]  # host -> names of its topmost units in the subtree
     deployments: list[Deployment]  # in the subtree, held persons only for `protection`
     held: list[Deployment]  # held persons' deployments in the subtree (`protection` only)
     calls: list[Call]  # calls the viewer may see, newest first
@@ -156,17 +159,26 @@ def _scope(uow: UnitOfWork, actor: User) -> _Scope:
     tree = uow.units.tree()
     mine = units_in_scope(actor, tree)
     hosts: dict[str, list[Unit]] = {}
+    offices: dict[str, list[str]] = {}
     for unit in tree:
         if unit.code in mine and unit.host_country:
             found = hosts.setdefault(unit.host_country, [])
             if unit.kind is UnitKind.WORKPLACE:
                 found.append(unit)
+            if not _below_same_host(tree, unit, mine):
+                offices.setdefault(unit.host_country, []).append(unit.name)
     held_ids = uow.holds.held()
     here = [d for d in uow.people.deployments() if d.workplace_code in mine]
     held = [d for d in here if d.person_id in held_ids]
     shown = here if sees_held(actor) else [d for d in here if d.person_id not in held_ids]
     calls = sorted(calls_for(uow, actor), key=lambda c: (c.issued_at, c.id or 0), reverse=True)
-    return _Scope(tree, hosts, shown, held if sees_held(actor) else [], calls)
+    return _Scope(tree, hosts, offices, shown, held if sees_held(actor) else [], calls)
+
+
+def _below_same_host(tree: UnitTree, unit: Unit, mine: set[str]) -> bool:
+    """True when the unit's parent is of the same host and in the viewer's subtree."""
+    parent = tree.get(unit.parent_code) if unit.parent_code else None
+    return parent is not None and parent.code in mine and parent.host_country == unit.host_country
 
 
 def _situation(
@@ -190,8 +202,10 @@ def _situation(
     welfare = any(may_see_section(actor, s) for s in catalogue.marked(Mark.WELFARE))
     headlines, categories = trend(lists, before, welfare=welfare) if lists else ([], [])
     policy = uow.rotation.host(host)
+    reaching = [c for c in scope.calls if any(scope.tree.is_within(w, c.scope) for w in codes)]
     return Situation(
         host=host,
+        offices=tuple(scope.offices.get(host, ())),
         on=on,
         rotation=policy.rotation if policy else None,
         stay_policy=policy.stay_policy if policy else None,
@@ -201,6 +215,7 @@ def _situation(
         permit_names=tuple(_permit_names(uow, people, on)) if names else (),
         call=_ref(call),
         previous_call=_ref(previous),
+        calls=tuple(r for c in reaching if (r := _ref(c)) is not None),
         expected=sum(1 for c in codes if call and scope.tree.is_within(c, call.scope)),
         lists=lists,
         previous=before,
