@@ -218,6 +218,15 @@ def test_permits_expiring_with_names_for_the_viewer_only(board: Muster) -> None:
     assert [tuple(r) for r in reads] == [("mission", "XA"), ("m_officer", "XA")]
 
 
+def test_the_names_are_the_soonest_first_up_to_a_limit(
+    board: Muster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("muster.services.situation.NAMES_SHOWN", 2)
+    found = board_of(board, "mission", on=date(2022, 4, 15))
+    assert [p.person_id for p in found.permit_names] == ["P3", "P1"]
+    assert found.permits.within[90] == 4  # the counts count everyone
+
+
 def test_routes_over_time_and_beds_of_the_latest_plan(board: Muster) -> None:
     found = board_of(board, "mission", on=date(2021, 8, 20))
     (bridge,) = found.routes

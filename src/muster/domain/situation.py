@@ -281,6 +281,7 @@ class RouteStatus:
     route: RouteWindow
     state: RouteState
     opens_on: date | None  # the next opening day after the window's first day, if any
+    closed_since: date | None  # the day after its last open day, when that has passed
     stretches: tuple[Stretch, ...]
     seats_home: int  # seats home over the open days of the window
     seats_out: int
@@ -298,10 +299,12 @@ def route_status(route: RouteWindow, start: date, days: int) -> RouteStatus:
             stretches.append(Stretch(state, day, day))
     open_days = sum(s.days for s in stretches if s.state is RouteState.OPEN)
     opening = route.open_from if route.open_from is not None and route.open_from > start else None
+    ended = route.open_until is not None and route.open_until < start
     return RouteStatus(
         route=route,
         state=route_state(route, start),
         opens_on=opening,
+        closed_since=route.open_until + timedelta(days=1) if ended and route.open_until else None,
         stretches=tuple(stretches),
         seats_home=open_days * route.seats_home,
         seats_out=open_days * route.seats_out,

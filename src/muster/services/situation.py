@@ -42,6 +42,7 @@ from muster.services.protection import hidden_rows
 from muster.store.uow import UnitOfWork
 
 ROUTE_DAYS = 90  # the route timeline covers this many days from the board's day
+NAMES_SHOWN = 500  # at most this many names of permits ending, soonest first
 
 
 @dataclass(frozen=True)
@@ -286,8 +287,10 @@ def _figures(
 
 
 def _permit_names(uow: UnitOfWork, people: list[Deployment], on: date) -> list[PermitName]:
-    """The people whose permit ends within 90 days of the day (or has ended), soonest first."""
+    """The people whose permit ends within 90 days of the day (or has ended), soonest first
+    (the first `NAMES_SHOWN` of them)."""
     due = [(d, d.permit_expires) for d in permits_due(people, on) if d.permit_expires]
+    due = due[:NAMES_SHOWN]
     registry = {p.person_id: p for p in uow.people.get_many({d.person_id for d, _ in due})}
     return [
         PermitName(

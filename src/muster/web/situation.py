@@ -100,6 +100,7 @@ class BedsChart:
     bar_width: float
     top: int  # the value at the top of the chart
     days: tuple[tuple[date, int, int], ...]  # day, host's beds, everyone's beds (the table)
+    peak: tuple[float, float, int]  # x, y and value of everyone's most beds in use
 
 
 def beds_chart(beds: Beds) -> BedsChart:
@@ -116,7 +117,10 @@ def beds_chart(beds: Beds) -> BedsChart:
     dates = [beds.start + timedelta(days=i) for i in range(count)]
     ticks = tuple(Tick(i * step, d) for i, d in enumerate(dates) if i % 7 == 0)
     days = tuple(zip(dates, beds.host, beds.everyone, strict=True))
-    return BedsChart(bars, line, y_of(beds.capacity), ticks, max(step - 1, 1), top, days)
+    most = max(range(count), key=lambda i: beds.everyone[i], default=0)
+    value = beds.everyone[most] if count else 0
+    peak = (most * step + step / 2, y_of(value), value)
+    return BedsChart(bars, line, y_of(beds.capacity), ticks, max(step - 1, 1), top, days, peak)
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,9 @@ def test_route_status_over_time_with_opening_date_and_seats() -> None:
     assert rail.state is RouteState.SEVERED and rail.opens_on is None
     assert len(rail.stretches) == 1 and rail.stretches[0].days == 90 and rail.seats_home == 0
     assert route_status(BRIDGE, date(2021, 9, 1), 10).opens_on is None  # already open
+    assert charter.closed_since is None and bridge.closed_since is None
+    after = route_status(CHARTER, date(2021, 11, 1), 10)
+    assert after.state is RouteState.CLOSED and after.closed_since == date(2021, 10, 1)
 
 
 def test_quarantine_beds_in_use_over_the_horizon() -> None:
