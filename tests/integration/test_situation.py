@@ -188,6 +188,14 @@ def test_a_chosen_call_and_the_call_before_it(board: Muster) -> None:
         board_of(board, "mission", call_id=c3_call)
 
 
+def test_a_call_to_part_of_the_host_is_compared_on_that_part(board: Muster) -> None:
+    found = board_of(board, "mission", call_id=3)  # C1's call: W1 and W2
+    assert found.call is not None and found.call.title == "North call" and found.expected == 2
+    assert found.previous_call is not None and found.previous_call.title == "July call"
+    assert found.previous is not None and found.previous.workplaces_reported == 2  # not W3
+    assert {c.key: (c.now, c.before) for c in found.categories} == {"illness": (0, 1)}
+
+
 def test_headquarters_sees_every_host(board: Muster) -> None:
     with board.uow() as uow:
         hosts = hosts_overview(uow, user(board, "hq_planner"), board.catalogue, now=board.clock())

@@ -197,11 +197,8 @@ def _situation(
     workplaces = scope.hosts[host]
     codes = {w.code for w in workplaces}
     people = [d for d in scope.deployments if d.workplace_code in codes]
-    call, previous = _calls(scope, codes, call_id)
-    lists = _figures(uow, actor, catalogue, scope.tree, call, codes) if call else None
-    before = _figures(uow, actor, catalogue, scope.tree, previous, codes) if previous else None
     welfare = any(may_see_section(actor, s) for s in catalogue.marked(Mark.WELFARE))
-    headlines, categories = trend(lists, before, welfare=welfare) if lists else ([], [])
+    told = _told(uow, actor, catalogue, scope, codes, call_id, welfare)
     policy = uow.rotation.host(host)
     reaching = [c for c in scope.calls if any(scope.tree.is_within(w, c.scope) for w in codes)]
     return Situation(
@@ -214,18 +211,52 @@ def _situation(
         held=sum(1 for d in scope.held if d.workplace_code in codes) if sees_held(actor) else None,
         permits=permits(people, on),
         permit_names=tuple(_permit_names(uow, people, on)) if names else (),
-        call=_ref(call),
-        previous_call=_ref(previous),
+        call=_ref(told.call),
+        previous_call=_ref(told.previous),
         calls=tuple(r for c in reaching if (r := _ref(c)) is not None),
-        expected=sum(1 for c in codes if call and scope.tree.is_within(c, call.scope)),
-        lists=lists,
-        previous=before,
-        headlines=tuple(headlines),
-        categories=tuple(categories),
+        expected=len(told.reached),
+        lists=told.lists,
+        previous=told.before,
+        headlines=tuple(told.headlines),
+        categories=tuple(told.categories),
         welfare_visible=welfare,
         routes=tuple(_routes(uow, host, on)),
         beds=_beds(uow, codes, _all(scope)),
     )
+
+
+@dataclass(frozen=True)
+class _Told:
+    """What the lists of the board's call, and of the call before it, tell about the host."""
+
+    call: Call | None
+    previous: Call | None
+    reached: set[str]  # the host's workplaces the call asks (those the viewer sees)
+    lists: ListFigures | None
+    before: ListFigures | None
+    headlines: list[Change]
+    categories: list[Change]
+
+
+def _told(
+    uow: UnitOfWork,
+    actor: User,
+    catalogue: Catalogue,
+    scope: _Scope,
+    workplaces: set[str],
+    call_id: int | None,
+    welfare: bool,
+) -> _Told:
+    """The call's figures and the previous call's, both over the workplaces the call asks
+    (a consulate's call to part of a host is compared on that part only)."""
+    call, previous = _calls(scope, workplaces, call_id)
+    if call is None:
+        return _Told(None, None, set(), None, None, [], [])
+    reached = {w for w in workplaces if scope.tree.is_within(w, call.scope)}
+    lists = _figures(uow, actor, catalogue, scope.tree, call, reached)
+    before = _figures(uow, actor, catalogue, scope.tree, previous, reached) if previous else None
+    headlines, categories = trend(lists, before, welfare=welfare)
+    return _Told(call, previous, reached, lists, before, headlines, categories)
 
 
 def _all(scope: _Scope) -> set[str]:
@@ -236,7 +267,7 @@ def _all(scope: _Scope) -> set[str]:
 def _calls(
     scope: _Scope, workplaces: set[str], call_id: int | None
 ) -> tuple[Call | None, Call | None]:
-    """The board's call and the one before it that asked the same workplaces.
+    """The board's call and the latest one before it that asked at least its workplaces.
 
     By default the latest call covering every workplace of the host the viewer sees (a
     consulate's own call to part of a host would make a mission's figures drop); a call
@@ -249,10 +280,15 @@ def _calls(
             (covering[0], covering[1] if len(covering) > 1 else None) if covering else (None, None)
         )
     chosen = next((c for c in scope.calls if c.id == call_id), None)
-    if chosen is None or not any(tree.is_within(w, chosen.scope) for w in workplaces):
+    reached = [w for w in workplaces if chosen and tree.is_within(w, chosen.scope)]
+    if chosen is None or not reached:
         raise NotFound(f"no call {call_id} for this host")
     key = (chosen.issued_at, chosen.id or 0)
-    earlier = [c for c in covering if (c.issued_at, c.id or 0) < key]
+    earlier = [
+        c
+        for c in scope.calls
+        if (c.issued_at, c.id or 0) < key and all(tree.is_within(w, c.scope) for w in reached)
+    ]
     return chosen, earlier[0] if earlier else None
 
 
