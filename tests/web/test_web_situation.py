@@ -4,10 +4,13 @@ with its figures, charts and tables, counted as the viewer may see them."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from muster.bootstrap import Muster
+from muster.domain.users import OPERATOR
+from muster.services.rotation import add_route
 from tests.web.conftest import HEADER, signed_in
 from tests.web.messages import untranslated
 from tests.web.situation_world import grow, issue_call_to_all, submit_and_accept
@@ -30,6 +33,10 @@ def tile(html: str, label: str) -> str:
 
 
 def test_the_overview_has_a_card_per_host_of_the_subtree(hosts: Muster) -> None:
+    with hosts.uow() as uow:  # a ferry that ran in June only
+        add_route(uow, OPERATOR, route_id="xa-ferry", host="XA", mode="sea",
+                  open_from=date(2021, 6, 1), open_until=date(2021, 6, 30), seats_home=10,
+                  seats_out=10)  # fmt: skip
     client, _ = signed_in(hosts, "hq")
     page = client.get("/situation")
     assert page.status_code == 200
@@ -38,6 +45,7 @@ def test_the_overview_has_a_card_per_host_of_the_subtree(hosts: Muster) -> None:
     assert "Paired rotation" in page.text and "Free rotation" in page.text
     assert "may stay until further notice" in page.text
     assert "xa-bridge" in page.text and "severed" in page.text
+    assert "xa-ferry (sea)" in page.text and "closed since Jul 1, 2021" in page.text
     mission, _ = signed_in(hosts, "mission")
     page = mission.get("/situation")
     assert 'href="/situation/XA"' in page.text and "/situation/YO" not in page.text
