@@ -44,8 +44,8 @@ def test_the_overview_has_a_card_per_host_of_the_subtree(hosts: Muster) -> None:
     assert 'href="/situation/XA"' in page.text and 'href="/situation/YO"' in page.text
     assert "Paired rotation" in page.text and "Free rotation" in page.text
     assert "may stay until further notice" in page.text
-    assert "xa-bridge" in page.text and "severed" in page.text
-    assert "xa-ferry (sea)" in page.text and "closed since Jul 1, 2021" in page.text
+    assert "xa-bridge" in page.text and "Severed" in page.text
+    assert "xa-ferry (Sea)" in page.text and "Closed since Jul 1, 2021" in page.text
     mission, _ = signed_in(hosts, "mission")
     page = mission.get("/situation")
     assert 'href="/situation/XA"' in page.text and "/situation/YO" not in page.text
