@@ -39,6 +39,7 @@ from muster.domain.units import Unit, UnitKind, UnitTree
 from muster.domain.users import User
 from muster.services.calls import calls_for
 from muster.services.protection import hidden_rows
+from muster.store.tables import PlanRow
 from muster.store.uow import UnitOfWork
 
 ROUTE_DAYS = 90  # the route timeline covers this many days from the board's day
@@ -117,6 +118,7 @@ class _Scope:
     deployments: list[Deployment]  # in the subtree, held persons only for `protection`
     held: list[Deployment]  # held persons' deployments in the subtree (`protection` only)
     calls: list[Call]  # calls the viewer may see, newest first
+    plan: PlanRow | None  # the latest saved rotation plan
 
 
 def hosts_overview(
@@ -173,7 +175,9 @@ def _scope(uow: UnitOfWork, actor: User) -> _Scope:
     held = [d for d in here if d.person_id in held_ids]
     shown = here if sees_held(actor) else [d for d in here if d.person_id not in held_ids]
     calls = sorted(calls_for(uow, actor), key=lambda c: (c.issued_at, c.id or 0), reverse=True)
-    return _Scope(tree, hosts, offices, shown, held if sees_held(actor) else [], calls)
+    plans = uow.rotation.plans()
+    latest = plans[0] if plans else None
+    return _Scope(tree, hosts, offices, shown, held if sees_held(actor) else [], calls, latest)
 
 
 def _below_same_host(tree: UnitTree, unit: Unit, mine: set[str]) -> bool:
@@ -221,7 +225,7 @@ def _situation(
         categories=tuple(told.categories),
         welfare_visible=welfare,
         routes=tuple(_routes(uow, host, on)),
-        beds=_beds(uow, codes, _all(scope)),
+        beds=_beds(scope.plan, codes, _all(scope)) if scope.plan else None,
     )
 
 
@@ -356,13 +360,9 @@ def _routes(uow: UnitOfWork, host: str, on: date) -> list[RouteStatus]:
     ]
 
 
-def _beds(uow: UnitOfWork, host: set[str], everyone: set[str]) -> Beds | None:
-    """Beds in use by the homecomings of the latest saved plan: the host's, and all the viewer
-    may see (a plan never schedules a held person)."""
-    plans = uow.rotation.plans()
-    if not plans:
-        return None
-    latest = plans[0]
+def _beds(latest: PlanRow, host: set[str], everyone: set[str]) -> Beds:
+    """Beds in use by the homecomings of a saved plan: the host's, and all the viewer may see
+    (a plan never schedules a held person)."""
     scenario: dict[str, Any] = dict(latest.scenario)
     start = date.fromisoformat(str(scenario["start"]))
     horizon = int(scenario["horizon_days"])
