@@ -101,6 +101,7 @@ from muster.services.rotation import (
     set_route_window,
 )
 from muster.services.rotation_plan import plan_from_db
+from muster.services.situation import hosts_overview, situation
 from muster.services.tokens import create_token, revoke_token, token_user, tokens_of
 from muster.services.users import (
     change_password,
@@ -160,6 +161,8 @@ hold_history               NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP  NP/NP  ok/-
 hold_queue                 NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP  NP/NP  ok/-   NP/NP  ok/hid
 rule_on_match              NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP  NP/NP  ok/-   NP/NP  ok/NF
 host_policies              NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
+situation                  ok/NF  ok/NF  ok/NF  ok/-   ok/NF  ok/NF  ok/NF  ok/-   ok/NF  ok/NF
+hosts_overview             ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid
 set_host                   NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 add_route                  NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 set_route_window           NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
@@ -200,6 +203,8 @@ UNIT_LEVEL |= {"plan_from_db", "check_consolidate", "latest_consolidation"}
 UNIT_LEVEL |= {"enqueue[consolidate]", "enqueue[plan]", "job_status", "jobs_for"}
 HOST_LEVEL = {"host_policies", "set_host", "add_route", "set_route_window"}
 HOST_LEVEL |= {"import_replacements", "import_file[replacements]", "keep_import[replacements]"}
+HOST_LEVEL |= {"import_replacements", "import_file[replacements]"}
+HOST_LEVEL |= {"situation", "hosts_overview"}
 HOME_LEVEL = {"set_quarantine"}
 HOST_LEVEL |= {"import_replacements", "import_file[replacements]"}
 HOME_LEVEL = {"set_quarantine", "change_password"}
@@ -983,6 +988,43 @@ def _host_policies(w: World, role: str, actor: User, target: str, expected: str)
         assert set(hosts) == {"XA", "YO"}
 
 
+@probe("situation")
+def _situation(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    """The board of host XA for the main call: counts only what the role may see; the names
+    of permits ending soon (by 2022-04-15: P1 and P5 of W1 end on 2022-05-01) leave the
+    held P5 out without `protection`."""
+    with outcome_of(expected), w.app.uow() as uow:
+        found = situation(
+            uow, actor, w.app.catalogue, host=target, call_id=w.call, now=w.app.clock(),
+            on=date(2022, 4, 15),
+        )  # fmt: skip
+    if expected in REFUSALS:
+        return
+    subtree = w.subtree[ROLES[role][0]]
+    seen = [x for x in LISTED if x.workplace in subtree - {"W4"} and may_see(role, x)]
+    assert found.lists is not None
+    assert found.lists.sick_and_injured == sum(x.section == "health" for x in seen), COUNTS_SEEN
+    assert found.lists.stranded_total == sum(x.section == "stranded" for x in seen), COUNTS_SEEN
+    assert found.lists.welfare_total == sum(x.section == "welfare" for x in seen), COUNTS_SEEN
+    names = {p.person_id for p in found.permit_names}
+    assert "P1" in names
+    assert ("P5" in names) is ("protection" in perms(role))
+    assert ("P2" in names) is ("W2" in subtree)
+    assert (found.held is not None) is ("protection" in perms(role))
+
+
+@probe("hosts_overview")
+def _hosts_overview(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with w.app.uow() as uow:
+        hosts = {h.host: h for h in hosts_overview(uow, actor, w.app.catalogue, now=w.app.clock())}
+    if expected == "hid":
+        assert target not in hosts
+        return
+    found = hosts[target]
+    assert found.permit_names == ()  # counts only
+    assert (found.held is not None and found.held >= 1) is ("protection" in perms(role))
+
+
 @probe("set_host")
 def _set_host(w: World, role: str, actor: User, target: str, expected: str) -> None:
     stay = w.unique("may stay, said ")
@@ -1472,6 +1514,7 @@ SERVICES = (
     "rotation_plan", "consolidation", "tokens",
     "rotation_plan", "consolidation", "jobs",
     "rotation_plan", "consolidation", "people", "audit", "users",
+    "rotation_plan", "consolidation", "situation",
 )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from muster.web.routes import (
     lists,
     people,
     review,
+    situation,
     tokens,
 )
 from muster.web.security import SignInRequired
@@ -65,6 +66,7 @@ def create_app(muster: Muster) -> FastAPI:
         consolidation,
         tokens,
         people,
+        situation,
         api,
     ):
         app.include_router(module.router)
