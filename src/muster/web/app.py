@@ -19,7 +19,7 @@ from muster.domain.errors import DomainError, NotFound, NotPermitted, OutOfScope
 from muster.reports.fonts import shipped_font
 from muster.web.hardening import SECURITY_HEADERS, BodyLimit, RequestLog, SecurityHeaders
 from muster.web.render import render, see_other
-from muster.web.routes import auth, board, calls, files, home, lists, review
+from muster.web.routes import auth, board, calls, files, home, lists, review, rotation
 from muster.web.security import SignInRequired
 
 STATIC = Path(__file__).parent / "static"
@@ -37,7 +37,7 @@ def create_app(muster: Muster) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, home, calls, lists, review, board, files):
+    for module in (auth, home, calls, lists, review, board, files, rotation):
         app.include_router(module.router)
     _handlers(app)
 
