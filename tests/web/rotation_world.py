@@ -40,7 +40,7 @@ def build_rotation(world: Muster) -> Muster:
         set_host(uow, OPERATOR, "XA", "free", "may stay until further notice")
     with world.uow() as uow:
         add_route(
-            uow, OPERATOR, route_id="bridge", host="XA", mode="bridge",
+            uow, OPERATOR, route_id="sinuiju", host="XA", mode="bridge",
             open_from=date(2021, 8, 2), open_until=None, seats_home=5, seats_out=5,
         )  # fmt: skip
     with world.uow() as uow:

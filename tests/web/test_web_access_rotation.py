@@ -22,7 +22,7 @@ PAGES = [
     "/rotation/plans/1",
     "/rotation/plans/compare?a=1&b=1",
     "/rotation/plans/1/manifest.xlsx",
-    "/rotation/plans/1/manifest.xlsx?route=bridge&day=2021-08-02",
+    "/rotation/plans/1/manifest.xlsx?route=sinuiju&day=2021-08-02",
 ]
 NEW_POOL = POOL_HEADER + "R7,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
 POSTS: dict[str, dict[str, str]] = {
@@ -34,14 +34,14 @@ POSTS: dict[str, dict[str, str]] = {
         "seats_home": "1",
         "seats_out": "1",
     },
-    "/rotation/routes/bridge/window": {"close": "1"},
-    "/rotation/routes/bridge/seats": {"seats_home": "1", "seats_out": "1"},
+    "/rotation/routes/sinuiju/window": {"close": "1"},
+    "/rotation/routes/sinuiju/seats": {"seats_home": "1", "seats_out": "1"},
     "/rotation/quarantine": {"beds": "1", "days": "2"},
     "/rotation/plans": {"call": "1", "start": "2021-08-01", "horizon": "10", "time_limit": "5"},
     "/rotation/pool": {},
 }
 # Data no refusal may carry: names and ids of the plan and the pool, routes, stay policy.
-# (Route ids are left out: a refusal page names its own address.)
+# (Route ids are left out: a refusal page names its own address in the language form.)
 SECRETS = ("Kim", "김철수", "Choe", "Han", "한광일", "M1234567", "P1", "R1", "may stay")
 
 

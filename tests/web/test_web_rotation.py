@@ -19,6 +19,7 @@ from muster.services.rotation import set_route_window
 from muster.services.rotation_plan import SOURCES
 from muster.store.tables import AuditEventRow
 from tests.web.conftest import PASSWORD, signed_in
+from tests.web.messages import untranslated
 from tests.web.rotation_world import POOL_HEADER, build_rotation, saved_plan
 
 NAMES = ("Kim", "김철수", "Choe", "최용호", "Han", "한광일", "O Mi Sun", "오미선")
@@ -34,7 +35,7 @@ def _planner(world: Muster, name: str = "planner") -> tuple[TestClient, str]:
     return signed_in(world, name)
 
 
-def _route(world: Muster, route: str = "bridge") -> tuple[object, ...]:
+def _route(world: Muster, route: str = "sinuiju") -> tuple[object, ...]:
     with world.uow() as uow:
         row = uow.rotation.route(route)
         assert row is not None
@@ -60,7 +61,7 @@ def test_overview_links_every_part(rotation: Muster) -> None:
 def test_hosts_form_sets_rule_and_stay_policy(rotation: Muster) -> None:
     client, token = _planner(rotation)
     page = client.get("/rotation/hosts")
-    assert "may stay until further notice" in page.text and "bridge" in page.text
+    assert "may stay until further notice" in page.text and "sinuiju" in page.text
     form = {"csrf_token": token, "host": "XA", "rotation": "paired", "stay_policy": "until 2022"}
     saved = client.post("/rotation/hosts", data=form)
     assert (saved.status_code, saved.headers["location"]) == (303, "/rotation/hosts?done=host")
@@ -121,7 +122,7 @@ def test_routes_add_open_close_and_seats(rotation: Muster) -> None:
     )
     assert bad.status_code == 400 and "seats home -1" in bad.text
     backwards = client.post(
-        "/rotation/routes/bridge/window",
+        "/rotation/routes/sinuiju/window",
         data={
             "csrf_token": token,
             "open_from": "2021-08-10",
@@ -251,14 +252,14 @@ def test_run_the_planner_then_the_calendar(rotation: Muster) -> None:
     shown = client.get(f"/rotation/plans/{plan_id}").text
     assert "2 home, 2 out, 0 not moved" in shown
     cell = re.search(
-        r'<td class="cell" data-route="bridge" data-day="2021-08-02">(.*?)</td>', shown, re.S
+        r'<td class="cell" data-route="sinuiju" data-day="2021-08-02">(.*?)</td>', shown, re.S
     )
     assert cell, "the first open day carries everyone ready"
     for name in ("Kim Chol Su", "김철수", "Choe Yong Ho", "최용호", "Han Gwang Il"):
         assert name in cell.group(1)
     assert "2 home · 1 out" in cell.group(1) and "O Mi Sun" not in cell.group(1)  # ready 08-03
     assert "seats home 2 of 5" in cell.group(1) and "seats out 1 of 5" in cell.group(1)
-    assert "manifest.xlsx?route=bridge&amp;day=2021-08-02" in cell.group(1)
+    assert "manifest.xlsx?route=sinuiju&amp;day=2021-08-02" in cell.group(1)
     assert '<svg role="img"' in shown and "busiest day holds 2 of 10 beds" in shown
     assert 'id="beds-table"' in shown and "Everyone was moved." in shown
     assert not any(h in shown for h in HELD)  # the planner lacks `protection`
@@ -309,14 +310,16 @@ def _manifest(client: TestClient, url: str) -> list[tuple[object, ...]]:
 def test_manifests_per_cell_and_whole_plan(rotation: Muster) -> None:
     plan_id = saved_plan(rotation, "planner")
     client, _ = _planner(rotation)
-    cell = _manifest(client, f"/rotation/plans/{plan_id}/manifest.xlsx?route=bridge&day=2021-08-02")
+    cell = _manifest(
+        client, f"/rotation/plans/{plan_id}/manifest.xlsx?route=sinuiju&day=2021-08-02"
+    )
     assert {(r[0], r[2], r[3]) for r in cell} == {
         ("home", "Kim", "Chol Su"),
         ("home", "Choe", "Yong Ho"),
         ("out", "Han", "Gwang Il"),
     }
     later = _manifest(
-        client, f"/rotation/plans/{plan_id}/manifest.xlsx?route=bridge&day=2021-08-03"
+        client, f"/rotation/plans/{plan_id}/manifest.xlsx?route=sinuiju&day=2021-08-03"
     )
     assert [(r[0], r[1], r[2], r[7]) for r in later] == [("out", "R2", "O", "W3")]
     assert _manifest(client, f"/rotation/plans/{plan_id}/manifest.xlsx?route=rail") == []
@@ -347,7 +350,9 @@ def test_held_persons_only_with_protection_even_when_held_later(rotation: Muster
     rows = _manifest(planner, f"/rotation/plans/{by_hq}/manifest.xlsx")
     assert {r[1] for r in rows} & {"P1", "P3"} == set()
     assert "Kim" in hq.get(f"/rotation/plans/{by_hq}").text
-    assert "1 of 10 beds" in later  # beds count only the homes shown
+    assert (
+        "1 of 10 beds" in later and "busiest day holds 1 of 10" in later
+    )  # beds count only the homes shown
 
 
 def test_an_unlinked_person_held_later_disappears(rotation: Muster) -> None:
@@ -375,17 +380,17 @@ def test_an_unlinked_person_held_later_disappears(rotation: Muster) -> None:
 def test_compare_two_plans(rotation: Muster) -> None:
     first = saved_plan(rotation, "planner")
     with rotation.uow() as uow:
-        set_route_window(uow, OPERATOR, "bridge", date(2021, 8, 5), None)
+        set_route_window(uow, OPERATOR, "sinuiju", date(2021, 8, 5), None)
     second = saved_plan(rotation, "planner")
     with rotation.uow() as uow:
-        set_route_window(uow, OPERATOR, "bridge", None, None)
+        set_route_window(uow, OPERATOR, "sinuiju", None, None)
     third = saved_plan(rotation, "planner")
     client, _ = _planner(rotation)
     listed = client.get("/rotation/plans").text
     assert 'id="compare-form"' in listed
     moved = client.get(f"/rotation/plans/compare?a={first}&b={second}").text
     cells = re.findall(
-        r"<tr class=\"(changed|)\"><th scope=\"row\">([^<]+)</th><td>bridge</td>", moved
+        r"<tr class=\"(changed|)\"><th scope=\"row\">([^<]+)</th><td>sinuiju</td>", moved
     )
     assert [c[1] for c in cells] == ["Aug 2, 2021", "Aug 3, 2021", "Aug 5, 2021"]
     assert all(c[0] == "changed" for c in cells)
@@ -416,7 +421,41 @@ def test_a_planner_of_a_consulate_reads_only_its_subtree(rotation: Muster) -> No
     rows = _manifest(client, f"/rotation/plans/{plan_id}/manifest.xlsx")
     assert [r[1] for r in rows] == ["R2"]
     refused = client.post(
-        "/rotation/routes/bridge/seats",
+        "/rotation/routes/sinuiju/seats",
         data={"csrf_token": token, "seats_home": "1", "seats_out": "1"},
     )
     assert refused.status_code == 403 and _route(rotation)[2:] == (5, 5)
+
+
+def test_korean_rotation_pages_have_no_untranslated_string(rotation: Muster) -> None:
+    first = saved_plan(rotation, "hq")  # P3 not moved: under a protection hold
+    with rotation.uow() as uow:
+        set_route_window(uow, OPERATOR, "sinuiju", None, None)
+    second = saved_plan(rotation, "hq")  # the route closed: nobody moves
+    client, token = signed_in(rotation, "hq")
+    korean = {"accept-language": "ko"}
+    pages = [
+        "/rotation", "/rotation/hosts", "/rotation/routes", "/rotation/quarantine",
+        "/rotation/pool", "/rotation/plans", f"/rotation/plans/{first}",
+        f"/rotation/plans/{second}", f"/rotation/plans/compare?a={first}&b={second}",
+        "/rotation/routes?done=seats",
+    ]  # fmt: skip
+    for path in pages:
+        response = client.get(path, headers=korean)
+        assert response.status_code == 200, path
+        assert untranslated(response.text) == [], path
+    plan = client.get(f"/rotation/plans/{first}", headers=korean).text
+    assert "보호 조치 중" in plan and "2021. 8. 2." in plan and "김철수" in plan
+    assert "열린 경로 없음" in client.get(f"/rotation/plans/{second}", headers=korean).text
+    bad = POOL_HEADER + "R9,Ma,Il,마일,1990-01-01,M,factory,XA,soon\n"
+    refused = client.post(
+        "/rotation/pool",
+        data={"csrf_token": token},
+        files={"file": ("pool.csv", bad.encode(), "text/csv")},
+        headers=korean,
+    )
+    assert refused.status_code == 422 and untranslated(refused.text) == []
+    wrong = client.post(
+        "/rotation/quarantine", data={"csrf_token": token, "beds": "x", "days": "1"}, headers=korean
+    )
+    assert wrong.status_code == 400 and untranslated(wrong.text) == []
