@@ -96,11 +96,20 @@ from muster.services.rotation import (
     add_route,
     host_policies,
     import_replacements,
+    replacement_pool,
+    rotation_setup,
     set_host,
     set_quarantine,
+    set_route_seats,
     set_route_window,
 )
-from muster.services.rotation_plan import plan_from_db
+from muster.services.rotation_plan import (
+    compare_plans,
+    plan_from_db,
+    plan_manifest,
+    plan_view,
+    saved_plans,
+)
 from muster.services.situation import hosts_overview, situation
 from muster.services.tokens import create_token, revoke_token, token_user, tokens_of
 from muster.services.users import (
@@ -166,6 +175,13 @@ hosts_overview             ok/hid ok/hid ok/hid ok/-   ok/hid ok/hid ok/hid ok/-
 set_host                   NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 add_route                  NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 set_route_window           NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+set_route_seats            NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
+rotation_setup             NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
+replacement_pool           NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
+saved_plans                NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
+plan_view                  NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
+plan_manifest              NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
+compare_plans              NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   ok/hid NP/NP
 set_quarantine             NP/-   NP/-   NP/-   ok/-   NP/-   NP/-   NP/-   NP/-   NP/-   NP/-
 import_replacements        NP/NP  NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
 plan_from_db               -/NP   NP/NP  NP/NP  ok/-   NP/NP  NP/NP  NP/NP  NP/-   NP/NP  NP/NP
@@ -203,6 +219,8 @@ UNIT_LEVEL |= {"plan_from_db", "check_consolidate", "latest_consolidation"}
 UNIT_LEVEL |= {"enqueue[consolidate]", "enqueue[plan]", "job_status", "jobs_for"}
 HOST_LEVEL = {"host_policies", "set_host", "add_route", "set_route_window"}
 HOST_LEVEL |= {"import_replacements", "import_file[replacements]", "keep_import[replacements]"}
+HOST_LEVEL |= {"set_route_seats", "rotation_setup", "replacement_pool", "saved_plans"}
+HOST_LEVEL |= {"plan_view", "plan_manifest", "compare_plans"}
 HOST_LEVEL |= {"import_replacements", "import_file[replacements]"}
 HOST_LEVEL |= {"situation", "hosts_overview"}
 HOME_LEVEL = {"set_quarantine"}
@@ -1062,6 +1080,128 @@ def _set_route_window(w: World, role: str, actor: User, target: str, expected: s
         row = uow.rotation.route(route)
         assert row is not None and row.open_from == date(2021, 8, 2)
         assert (row.open_until == until) is (expected not in REFUSALS)
+
+
+@probe("set_route_seats")
+def _set_route_seats(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    route = "xa-bridge" if target == "XA" else "yo-rail"
+    seats = 10 + int(w.unique(""))
+    with outcome_of(expected), w.app.uow() as uow:
+        set_route_seats(uow, actor, route, seats, seats)
+    with w.app.uow() as uow:
+        row = uow.rotation.route(route)
+        assert row is not None and row.seats_home >= 5
+        assert (row.seats_home == seats == row.seats_out) is (expected not in REFUSALS)
+
+
+@probe("rotation_setup")
+def _rotation_setup(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        setup = rotation_setup(uow, actor)
+    if expected in REFUSALS:
+        return
+    hosts = {h.host for h in setup.hosts} | set(setup.unset)
+    routes = {r.host for r in setup.routes}
+    assert (target in hosts) is (target in routes) is (expected == "ok")
+    assert setup.writable is (ROLES[role][0] == "HQ")
+    assert setup.beds is not None and setup.pool >= 1
+
+
+@probe("replacement_pool")
+def _replacement_pool(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    with outcome_of(expected), w.app.uow() as uow:
+        page = replacement_pool(uow, actor, offset=0, limit=10_000)
+    if expected in REFUSALS:
+        return
+    eligible = {r.replacement_id: set(r.hosts) for r in page.rows}
+    assert page.total == len(page.rows) and "R1" in eligible
+    assert any(target in hosts for hosts in eligible.values()) is (expected == "ok")
+
+
+_PLANS: dict[int, int] = {}
+
+
+def _a_plan(w: World) -> int:
+    """One plan of the main call, made once per world by the operator (who sees held persons:
+    the plan names them, not moved, so that reading it tests what others may see)."""
+    if id(w) not in _PLANS:
+        with w.app.uow() as uow:
+            saved = plan_from_db(
+                uow, OPERATOR, w.app.catalogue, call_id=w.call, start=date(2021, 8, 1),
+                horizon_days=20, time_limit=10, now=w.app.clock(),
+            )  # fmt: skip
+        _PLANS[id(w)] = saved.id
+    return _PLANS[id(w)]
+
+
+HELD_NAMES = {"Kang", "Choe"}  # P5 and P4, listed without their person_id
+
+
+def _check_moves(workplaces: set[str], names: set[str], target: str, expected: str) -> None:
+    """A plan's travellers as a planner may see them: never a held person; the target host's
+    workplaces (W1-W3 in XA, W4 in YO) only when `ok`."""
+    assert not names & HELD_NAMES
+    places = {"W1", "W2", "W3"} if target == "XA" else {"W4"}
+    assert bool(places & workplaces) is (expected == "ok")
+
+
+@probe("saved_plans")
+def _saved_plans(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    plan_id = _a_plan(w)
+    with outcome_of(expected), w.app.uow() as uow:
+        found = {p.id: p for p in saved_plans(uow, actor, w.app.catalogue)}
+    if expected in REFUSALS:
+        return
+    with w.app.uow() as uow:
+        everything = {p.id: p for p in saved_plans(uow, OPERATOR, w.app.catalogue)}
+        seen = plan_view(uow, actor, w.app.catalogue, plan_id)
+    mine, whole = found[plan_id], everything[plan_id]
+    assert (mine.homes, mine.outs) == (
+        sum(1 for m in seen.moves if m.move.direction == "home"),
+        sum(1 for m in seen.moves if m.move.direction == "out"),
+    )
+    assert mine.not_moved == len(seen.not_moved) < whole.not_moved  # held: counted only for some
+    assert (mine.homes < whole.homes) is (ROLES[role][0] != "HQ")  # M1's planner: no W4
+
+
+@probe("plan_view")
+def _plan_view(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    plan_id = _a_plan(w)
+    with outcome_of(expected), w.app.uow() as uow:
+        view = plan_view(uow, actor, w.app.catalogue, plan_id)
+    if expected in REFUSALS:
+        return
+    people = [m.who for m in view.moves] + [n.who for n in view.not_moved]
+    _check_moves(
+        {p.workplace for p in people if p.workplace}, {p.family_name or "" for p in people},
+        target, expected,
+    )  # fmt: skip
+    assert all(n.reason != "protection_hold" for n in view.not_moved)
+    assert (target in {r.host for r in view.routes}) is (expected == "ok")
+
+
+@probe("plan_manifest")
+def _plan_manifest(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    plan_id = _a_plan(w)
+    with outcome_of(expected), w.app.uow() as uow:
+        rows = plan_manifest(uow, actor, w.app.catalogue, plan_id)
+    if expected in REFUSALS:
+        return
+    workplaces = {r.move.workplace for r in rows}
+    _check_moves(workplaces, {r.family_name or "" for r in rows}, target, expected)
+    assert "Pak" in {r.family_name for r in rows}  # named for booking
+
+
+@probe("compare_plans")
+def _compare_plans(w: World, role: str, actor: User, target: str, expected: str) -> None:
+    plan_id = _a_plan(w)
+    with outcome_of(expected), w.app.uow() as uow:
+        found = compare_plans(uow, actor, w.app.catalogue, plan_id, plan_id)
+    if expected in REFUSALS:
+        return
+    assert found.added == found.removed == [] and found.objective_change == 0
+    routes = {route for _day, route, _a, _b in found.cells}
+    assert ({"xa-bridge" if target == "XA" else "yo-rail"} <= routes) is (expected == "ok")
 
 
 @probe("set_quarantine")

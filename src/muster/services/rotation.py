@@ -171,3 +171,121 @@ def import_replacements(uow: UnitOfWork, actor: User, records: Sequence[Replacem
         )
     uow.commit()
     return len(records)
+
+
+def set_route_seats(
+    uow: UnitOfWork, actor: User, route_id: str, seats_home: int, seats_out: int
+) -> None:
+    """Change a route's seats per day home and out."""
+    _require_planner(uow, actor)
+    row = uow.rotation.route(route_id)
+    if row is None:
+        raise NotFound(f"no route {route_id!r}")
+    if seats_home < 0 or seats_out < 0:
+        raise DomainError("seats per day cannot be negative")
+    before = _route_values(row)
+    uow.rotation.set_route_seats(row, seats_home, seats_out)
+    uow.audit.record(actor.name, "set_route_seats", "route", route_id, before, _route_values(row))
+    uow.commit()
+
+
+@dataclass(frozen=True)
+class RouteView:
+    """A route as a planner reads it."""
+
+    id: str
+    host: str
+    mode: str
+    open_from: date | None
+    open_until: date | None
+    seats_home: int
+    seats_out: int
+
+    @property
+    def closed(self) -> bool:
+        """A route without a first open day is closed."""
+        return self.open_from is None
+
+
+@dataclass(frozen=True)
+class RotationSetup:
+    """What a planner reads before planning: hosts (with or without a policy), routes,
+    quarantine capacity and how many replacements wait in the pool, within their hosts."""
+
+    hosts: list[HostView]
+    unset: list[str]  # host countries of the subtree without a policy yet
+    routes: list[RouteView]
+    beds: int | None
+    quarantine_days: int | None
+    pool: int
+    writable: bool  # the actor may change rotation data (a headquarters planner)
+
+
+def _hosts_of(uow: UnitOfWork, actor: User) -> set[str]:
+    """Host countries of the workplaces and offices in the actor's subtree."""
+    tree = uow.units.tree()
+    scope = units_in_scope(actor, tree)
+    return {u.host_country for u in tree if u.code in scope and u.host_country}
+
+
+def rotation_setup(uow: UnitOfWork, actor: User) -> RotationSetup:
+    """Hosts, routes, quarantine and the pool's size, for the hosts of the actor's subtree
+    (needs `plan`; only a headquarters planner may change them)."""
+    require_permission(actor, Permission.PLAN)
+    mine = _hosts_of(uow, actor)
+    hosts = host_policies(uow, actor)
+    routes = [
+        RouteView(r.id, r.host, r.mode, r.open_from, r.open_until, r.seats_home, r.seats_out)
+        for r in uow.rotation.routes()
+        if r.host in mine
+    ]
+    quarantine = uow.rotation.quarantine()
+    pool = len(_visible_pool(uow, actor))
+    try:
+        _require_planner(uow, actor)
+        writable = True
+    except DomainError:
+        writable = False
+    return RotationSetup(
+        hosts=hosts,
+        unset=sorted(mine - {h.host for h in hosts}),
+        routes=routes,
+        beds=quarantine.beds if quarantine else None,
+        quarantine_days=quarantine.days if quarantine else None,
+        pool=pool,
+        writable=writable,
+    )
+
+
+def _visible_pool(uow: UnitOfWork, actor: User) -> list[ReplacementRow]:
+    """The replacements a planner may read (no permission check, no audit: callers do both):
+    headquarters reads the whole pool, others those eligible for the hosts of their subtree."""
+    root = uow.units.tree().headquarters()
+    if actor.is_operator or (root is not None and actor.unit_code == root.code):
+        return uow.rotation.replacements()
+    mine = _hosts_of(uow, actor)
+    return [r for r in uow.rotation.replacements() if mine & set(r.hosts)]
+
+
+@dataclass(frozen=True)
+class PoolPage:
+    """One page of the replacement pool."""
+
+    total: int
+    offset: int
+    rows: list[ReplacementRow]
+
+
+def replacement_pool(uow: UnitOfWork, actor: User, *, offset: int = 0, limit: int = 50) -> PoolPage:
+    """A page of the replacement pool the actor may read (needs `plan`); names people, so the
+    read is audited."""
+    require_permission(actor, Permission.PLAN)
+    visible = _visible_pool(uow, actor)
+    offset = max(0, min(offset, max(len(visible) - 1, 0)))
+    rows = visible[offset : offset + max(1, limit)]
+    uow.audit.record(
+        actor.name, "read_replacements", "replacement", "pool", None,
+        {"offset": offset, "rows": len(rows)},
+    )  # fmt: skip
+    uow.commit()
+    return PoolPage(len(visible), offset, rows)

@@ -55,6 +55,10 @@ class RotationRepository:
         """Change a route's open window."""
         row.open_from, row.open_until = open_from, open_until
 
+    def set_route_seats(self, row: RouteRow, seats_home: int, seats_out: int) -> None:
+        """Change a route's seats per day each way."""
+        row.seats_home, row.seats_out = seats_home, seats_out
+
     def quarantine(self) -> QuarantineRow | None:
         """Quarantine capacity, if set."""
         return self._session.get(QuarantineRow, 1)

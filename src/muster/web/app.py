@@ -32,6 +32,7 @@ from muster.web.routes import (
     lists,
     people,
     review,
+    rotation,
     situation,
     tokens,
 )
@@ -67,6 +68,7 @@ def create_app(muster: Muster) -> FastAPI:
         tokens,
         people,
         situation,
+        rotation,
         api,
     ):
         app.include_router(module.router)
