@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     max_cell_chars: int = 32_767
     max_rows: int = 2_000_000
     smtp_url: str | None = None  # smtp://host:port?from=ADDRESS: notices by e-mail when set
+    # A web request still running after this is answered 503 and its work rolled back;
+    # uploads (multipart forms, the client's sending time included) get the longer limit.
+    request_timeout_seconds: float = 60.0
+    upload_timeout_seconds: float = 600.0
 
     def limits(self) -> Limits:
         """Intake limits (MUSTER_MAX_UPLOAD_BYTES, ...) for reading one input file."""

@@ -19,6 +19,7 @@ from muster.domain.errors import DomainError, NotFound, NotPermitted, OutOfScope
 from muster.reports.fonts import shipped_font
 from muster.web.hardening import SECURITY_HEADERS, BodyLimit, RequestLog, SecurityHeaders
 from muster.web.render import render, see_other
+from muster.web.resilience import add_resilience
 from muster.web.routes import auth, board, calls, files, home, lists, review
 from muster.web.security import SignInRequired
 
@@ -32,7 +33,8 @@ def create_app(muster: Muster) -> FastAPI:
     """The web application over one Muster."""
     app = FastAPI(title="Muster", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.muster = muster
-    # Outermost first: every response (errors and 413s included) gets the security headers.
+    # Outermost last: every response (errors, 413s and 503s included) gets the security headers.
+    add_resilience(app, muster.settings)  # database outages and timeouts answer 503
     app.add_middleware(BodyLimit, limit=muster.settings.max_upload_bytes + FORM_OVERHEAD)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
