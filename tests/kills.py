@@ -154,12 +154,17 @@ class Scene:
         """A command run in this process (fast): checks and resubmissions."""
         return invoke(*args, db=self.url, cwd=self.root)
 
-    def spawn(self, *args: str) -> subprocess.Popen[bytes]:
-        """The real `muster` in its own process."""
-        return subprocess.Popen(
-            [MUSTER, "--db", self.url, *args], cwd=self.root, env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+    def spawn(self, *args: str, log: Path | None = None) -> subprocess.Popen[bytes]:
+        """The real `muster` in its own process (its stderr to `log`, if given)."""
+        err = log.open("wb") if log else subprocess.DEVNULL
+        try:
+            return subprocess.Popen(
+                [MUSTER, "--db", self.url, *args], cwd=self.root, env=self.env,
+                stdout=subprocess.DEVNULL, stderr=err,
+            )  # fmt: skip
+        finally:
+            if log:
+                err.close()  # type: ignore[union-attr]
 
     def submit_args(self, path: Path) -> list[str]:
         return ["--as", "w1", "submit", "--call", str(self.call_id), "--unit", "W1", str(path)]
@@ -319,19 +324,21 @@ class Server:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = scene.spawn("serve", "--port", str(self.port))
+        self.log = scene.root / f"serve-{self.port}.log"
+        self.process = scene.spawn("serve", "--port", str(self.port), log=self.log)
         self.client = httpx.Client(base_url=self.base, timeout=60)
         self.csrf = ""
 
     def __enter__(self) -> Server:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if self.client.get("/healthz").status_code == 200:
                     break
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
+                    said = self.log.read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"muster serve did not start: {said}") from error
                 time.sleep(0.1)
         page = self.client.get("/sign-in").text
         form = {"name": "w1", "password": PASSWORD, "csrf_token": _csrf(page)}
