@@ -45,15 +45,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="muster-faults-") as folder:
         root = Path(folder)
         url, drop = _database(args.db, root)
+        outcomes: list[Outcome] = []
         try:
             scene = Scene(root, url, rows=args.rows, rng=random.Random(args.seed))
             scene.build()
             began = time.monotonic()
-            outcomes: list[Outcome] = []
-            for i in range(args.kills):
-                outcome = scene.kill_once(kinds[i % len(kinds)])
-                outcomes.append(outcome)
-                _line(i + 1, outcome)
+            try:
+                for i in range(args.kills):
+                    outcome = scene.kill_once(kinds[i % len(kinds)])
+                    outcomes.append(outcome)
+                    _line(i + 1, outcome)
+            except KeyboardInterrupt:
+                print("interrupted: the kills so far")
             _report(outcomes, time.monotonic() - began, url)
         finally:
             drop()

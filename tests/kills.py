@@ -337,6 +337,7 @@ class Server:
                     break
             except httpx.HTTPError as error:
                 if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.__exit__()
                     said = self.log.read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"muster serve did not start: {said}") from error
                 time.sleep(0.1)
