@@ -57,6 +57,8 @@ def main() -> int:
                     _line(i + 1, outcome)
             except KeyboardInterrupt:
                 print("interrupted: the kills so far")
+            finally:
+                scene.close()
             _report(outcomes, time.monotonic() - began, url)
         finally:
             drop()

@@ -81,6 +81,7 @@ class Scene:
     call_id: int = 0
     runs: int = 0
     timings: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _serving: Server | None = None
 
     @property
     def files(self) -> Path:
@@ -277,15 +278,18 @@ class Scene:
         return Outcome(kind, delay, finished, problems, recovery, len(found.open_files))
 
     def _kill_web(self, delay: float) -> Outcome:
+        """Kill the server mid-upload; the server started to recover serves the next kill."""
         path = self.list_file()
         data = path.read_bytes()
-        with Server(self) as server:
-            answer: list[int] = []
-            sender = threading.Thread(target=lambda: answer.append(server.upload(data, 60)))
-            sender.start()
-            time.sleep(delay)
-            server.kill()
-            sender.join(timeout=60)
+        server = self._serving or Server(self).__enter__()
+        self._serving = None
+        answer: list[int] = []
+        sender = threading.Thread(target=lambda: answer.append(server.upload(data, 60)))
+        sender.start()
+        time.sleep(delay)
+        server.kill()
+        sender.join(timeout=60)
+        server.__exit__()
         found = self.check()
         problems = list(found.problems)
         finished = answer == [200]
@@ -294,14 +298,20 @@ class Scene:
         if answer and answer[0] not in (200, 0):
             problems.append(f"the upload was answered {answer[0]}")
         started = time.monotonic()
-        with Server(self) as server:
-            if (status := server.upload(data)) != 200:
-                problems.append(f"the upload sent again was answered {status}")
+        self._serving = Server(self).__enter__()
+        if (status := self._serving.upload(data)) != 200:
+            problems.append(f"the upload sent again was answered {status}")
         if (n := self.versions_of(data)) != 1:
             problems.append(f"{n} versions of the list sent again, expected 1")
         self.settle(problems)
         recovery = time.monotonic() - started
         return Outcome("web", delay, finished, problems, recovery, len(found.open_files))
+
+    def close(self) -> None:
+        """Stop the server kept running between web kills."""
+        if self._serving is not None:
+            self._serving.__exit__()
+            self._serving = None
 
 
 def _kill_after(process: subprocess.Popen[bytes], delay: float) -> bool:
