@@ -21,6 +21,7 @@ from muster.bootstrap import Muster
 from muster.store.tables import AuditEventRow
 from muster.web import create_app
 from tests.web.live import serving
+from tests.web.messages import untranslated
 
 LIMIT = 1.0
 UPLOAD_LIMIT = 2.5
@@ -80,12 +81,15 @@ def _slow_body(base: str, content_type: str, start: bytes) -> tuple[bytes, float
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", port), timeout=15) as sock:
         sock.sendall(
-            b"POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: ko\r\n"
             + f"Content-Type: {content_type}\r\nContent-Length: 10000\r\n\r\n".encode()
             + start
         )
         answer = sock.recv(65536)
-    return answer, time.monotonic() - started
+        waited = time.monotonic() - started
+        while b"</html>" not in answer and (more := sock.recv(65536)):
+            answer += more
+    return answer, waited
 
 
 PART = b'--x\r\nContent-Disposition: form-data; name="file"; filename="w1.csv"\r\n\r\nperson_id'
@@ -95,6 +99,8 @@ def test_a_client_that_sends_its_body_too_slowly_is_cut_off(base: str) -> None:
     form, waited = _slow_body(base, "application/x-www-form-urlencoded", b"name=w1&pa")
     assert form.startswith(b"HTTP/1.1 503"), form[:200]
     assert LIMIT <= waited < UPLOAD_LIMIT
+    assert untranslated(form.split(b"\r\n\r\n", 1)[1].decode()) == []
+    assert "처리 시간이 너무 깁니다" in form.decode()
     upload, waited = _slow_body(base, "multipart/form-data; boundary=x", PART)
     assert upload.startswith(b"HTTP/1.1 503"), upload[:200]
     assert UPLOAD_LIMIT <= waited < UPLOAD_LIMIT + 5
