@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from muster.bootstrap import Muster
@@ -44,6 +45,15 @@ def base(world: Muster) -> Iterator[str]:
             uow.commit()
         return {"written": True}
 
+    @app.get("/test/download")
+    def download() -> StreamingResponse:
+        def chunks() -> Iterator[bytes]:
+            yield b"first "
+            time.sleep(LIMIT + 0.5)  # a slow reader: the answer is already on its way
+            yield b"second"
+
+        return StreamingResponse(chunks(), media_type="text/plain")
+
     with serving(app) as url:
         yield url
 
@@ -71,6 +81,9 @@ def test_a_slow_request_is_answered_503_and_its_work_rolled_back(world: Muster, 
     # A quick write on the same server commits, and the server still answers.
     assert httpx.get(f"{base}/test/write", params={"pause": 0.0}).json() == {"written": True}
     assert _written(world, 0.0) == 1
+    # An answer already being sent is not cut off at the limit.
+    slow = httpx.get(f"{base}/test/download", timeout=30)
+    assert (slow.status_code, slow.text) == (200, "first second")
     api = httpx.get(f"{base}/api/calls/1/status", headers={"accept-language": "ko"})
     assert api.status_code == 401  # signed out: the limit changes nothing else
 

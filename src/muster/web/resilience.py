@@ -9,7 +9,8 @@
 - `RequestTimeout`: a request still running after `MUSTER_REQUEST_TIMEOUT_SECONDS`
   (uploads: `MUSTER_UPLOAD_TIMEOUT_SECONDS`, the slow client's upload time included) is
   answered 503 with `Retry-After`; the work it started cannot commit afterwards
-  (store.deadline), so nothing of it is saved.
+  (store.deadline), so nothing of it is saved. An answer already being sent (a large file
+  to a slow reader) is not cut off: the limit is on the work, not on the download.
 """
 
 from __future__ import annotations
@@ -120,6 +121,9 @@ class RequestTimeout:
         with deadline(limit):  # the task (and the threads it starts) inherit the deadline
             task = asyncio.ensure_future(self.app(scope, receive, guarded))
         done, _ = await asyncio.wait({task}, timeout=limit)
+        if not done and started:  # the answer is on its way (a large file to a slow reader):
+            await task  # let it finish; the reverse proxy bounds slow readers
+            return
         if task in done:
             error = task.exception()
             if error is None:
@@ -131,8 +135,7 @@ class RequestTimeout:
             task.cancel()  # takes effect once a worker thread's statement returns
         timed_out = True
         LOG.warning("request over its %.0f s limit: %s %s", limit, scope["method"], scope["path"])
-        if not started:  # else the connection is closed mid-answer, which the client sees
-            await answer_unavailable(scope, send, "timeout")
+        await answer_unavailable(scope, send, "timeout")
 
 
 def _is_upload(scope: Scope) -> bool:
