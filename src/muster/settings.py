@@ -42,6 +42,11 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    # A web request still running after this is answered 503 and its work rolled back;
+    # uploads (multipart forms, the client's sending time included) get the longer limit.
+    request_timeout_seconds: float = 60.0
+    upload_timeout_seconds: float = 600.0
+
     def limits(self) -> Limits:
         """Intake limits (MUSTER_MAX_UPLOAD_BYTES, ...) for reading one input file."""
         return Limits(

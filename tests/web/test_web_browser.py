@@ -6,14 +6,10 @@ the mission sees it arrive, HQ sees the board. Screenshots of each step go to
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from muster.bootstrap import Muster
 from muster.web import create_app
@@ -33,27 +29,14 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.web.live import serving  # noqa: E402
 
 
 @pytest.fixture
 def server(world: Muster) -> Iterator[str]:
     """The web application served by uvicorn on a loopback port, in a thread."""
-    port = _free_port()
-    config = uvicorn.Config(create_app(world), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(world)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,15 @@
 """Nothing received is lost: the receipt is committed before a file is kept and read.
 
 Order of work for every file handed in (a list, a units, people or replacements file):
-1. the receipt (who, when, what, SHA-256) is committed in its own transaction;
-2. the bytes are archived (atomic write, fsync);
+1. the bytes are archived (atomic write, fsync);
+2. the receipt (who, when, what, SHA-256) is committed in its own transaction;
 3. the file is read and its content stored, with the outcome, in one transaction.
-A crash after 1 leaves a receipt without an outcome, which `check_receipts` reports (and
-can reconcile); a crash inside 2 leaves no bytes under that digest, which it reports too.
+Whenever the process dies (SIGKILL, power cut), the bytes are kept: a crash after 2 leaves
+a receipt without an outcome, which `check_receipts` reports (and can reconcile); a crash
+between 1 and 2 leaves archived bytes that no receipt names, which it reports too; a crash
+inside 1 leaves only a temporary file, never a half-written one.
 A file that cannot be archived (full disk, read-only archive) is refused and changes
-nothing but its receipt, marked `failed` with the reason.
+nothing but its receipt, committed with the outcome `failed` and the reason.
 """
 
 from __future__ import annotations
@@ -44,17 +46,11 @@ def receive(
     data: bytes,
     now: datetime,
 ) -> Receipt:
-    """Commit the receipt of `data`, then keep its bytes; refuse if they cannot be kept."""
-    file_id = uow.files.receive(received)
-    uow.audit.record(
-        received.sender, "receive_file", "received_file", str(file_id), None,
-        {"sha256": received.sha256, "size": received.size, "purpose": received.purpose},
-    )  # fmt: skip
-    uow.commit()
+    """Keep the bytes of `data`, then commit its receipt; refuse if they cannot be kept."""
     try:
         archive.put(data)
     except OSError as error:
-        uow.session.rollback()
+        file_id = _record_receipt(uow, received)
         reason: dict[str, object] = {
             "reason": f"the file could not be kept: {error.strerror or error}"
         }
@@ -64,7 +60,19 @@ def receive(
             f"{received.filename!r} was not accepted: the archive could not keep it "
             f"({error.strerror or error}); nothing was changed, please send it again later"
         ) from error
+    file_id = _record_receipt(uow, received)
+    uow.commit()
     return Receipt(file_id, received.sha256)
+
+
+def _record_receipt(uow: UnitOfWork, received: ReceivedFile) -> int:
+    """The receipt and its audit event (not committed yet)."""
+    file_id = uow.files.receive(received)
+    uow.audit.record(
+        received.sender, "receive_file", "received_file", str(file_id), None,
+        {"sha256": received.sha256, "size": received.size, "purpose": received.purpose},
+    )  # fmt: skip
+    return file_id
 
 
 def digest(data: bytes) -> str:

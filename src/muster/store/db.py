@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from muster.store import deadline
+
 DEFAULT_URL = "sqlite:///muster.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -44,5 +46,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit; past a web request's deadline
+    they neither run statements nor commit (store.deadline)."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "do_orm_execute", deadline.check)
+    event.listen(factory, "before_commit", deadline.check)
+    return factory

@@ -21,6 +21,7 @@ from muster.web import api
 from muster.web.background import job_workers
 from muster.web.hardening import SECURITY_HEADERS, BodyLimit, RequestLog, SecurityHeaders
 from muster.web.render import render, see_other
+from muster.web.resilience import add_resilience
 from muster.web.routes import (
     auth,
     board,
@@ -50,7 +51,8 @@ def create_app(muster: Muster) -> FastAPI:
         title="Muster", docs_url=None, redoc_url=None, openapi_url=None, lifespan=job_workers
     )
     app.state.muster = muster
-    # Outermost first: every response (errors and 413s included) gets the security headers.
+    # Outermost last: every response (errors, 413s and 503s included) gets the security headers.
+    add_resilience(app, muster.settings)  # database outages and timeouts answer 503
     app.add_middleware(BodyLimit, limit=muster.settings.max_upload_bytes + FORM_OVERHEAD)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestLog)
