@@ -10,35 +10,19 @@ no seat out, a host cut off) are each checked by name.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from planning_helpers import bench_module
 
 from muster.planning import Plan, Scenario, check_plan, greedy_plan, load_scenario, plan
 from muster.planning.result import REASONS
 
-BENCH = Path(__file__).resolve().parents[3] / "bench"
-
-
-def _bench(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-field = _bench("planning_field")
-both = _bench("planning_both")
+field = bench_module("planning_field")
+both = bench_module("planning_both")
 
 
 @pytest.fixture(scope="module")
