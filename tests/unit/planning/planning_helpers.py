@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
+import sys
 from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from muster.planning import Plan, Scenario, check_plan, parse_scenario
+from muster.planning import Move, Plan, Scenario, Unscheduled, check_plan, parse_scenario
+from muster.planning.scenario import ineligibility
 
 EXAMPLE: dict[str, Any] = {
     "start": "2021-08-01",
@@ -145,3 +150,29 @@ def reasons(plan: Plan) -> dict[str, str]:
 def details(plan: Plan) -> dict[str, str]:
     """person -> detail of every unscheduled person."""
     return {u.person: u.detail or "" for u in plan.unscheduled}
+
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+
+
+def bench_module(name: str) -> ModuleType:
+    """A module of bench/ (its own imports of sibling modules resolved), loaded once."""
+    if name in sys.modules:
+        return sys.modules[name]
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def valid_moves(s: Scenario, moves: tuple[Move, ...], value: int) -> bool:
+    """Whether moves with this objective form a valid plan (for brute force searches)."""
+    moved = {m.person for m in moves}
+    unscheduled = tuple(
+        Unscheduled(r.id, ineligibility(r) or "capacity") for r in s.returnees if r.id not in moved
+    ) + tuple(Unscheduled(r.id, "capacity") for r in s.replacements if r.id not in moved)
+    return not check_plan(s, Plan("feasible", value, value, moves, unscheduled))

@@ -8,14 +8,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from planning_helpers import assert_valid, base, build, day
+from planning_helpers import assert_valid, base, build, day, valid_moves
 
 from muster.planning import (
     Move,
     Plan,
     Scenario,
-    Unscheduled,
-    check_plan,
     greedy_plan,
     objective_of,
     plan,
@@ -206,21 +204,13 @@ def brute_force_optimum(s: Scenario) -> int:
     for combo in itertools.product(*options):
         moves = tuple(m for m in combo if m is not None)
         value = objective_of(s, moves)
-        if value > best and _valid(s, moves, value):
+        if value > best and valid_moves(s, moves, value):
             best = value
     return best
 
 
 def _days(s: Scenario) -> range:
     return range(s.horizon_days)
-
-
-def _valid(s: Scenario, moves: tuple[Move, ...], value: int) -> bool:
-    moved = {m.person for m in moves}
-    unscheduled = tuple(
-        Unscheduled(r.id, ineligibility(r) or "capacity") for r in s.returnees if r.id not in moved
-    ) + tuple(Unscheduled(r.id, "capacity") for r in s.replacements if r.id not in moved)
-    return not check_plan(s, Plan("feasible", value, value, moves, unscheduled))
 
 
 def one_route_per_host(data: dict[str, Any]) -> bool:
