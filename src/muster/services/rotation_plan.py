@@ -16,7 +16,7 @@ from muster.domain.access import (
     units_in_scope,
 )
 from muster.domain.categories import Catalogue
-from muster.domain.consolidation import ConsolidatedPerson, merge_cluster
+from muster.domain.consolidation import ConsolidatedPerson, SourceEntry, merge_cluster
 from muster.domain.errors import DomainError, NotFound
 from muster.domain.units import UnitKind, UnitTree
 from muster.domain.users import Permission, User
@@ -375,17 +375,22 @@ class _Seen:
         )  # fmt: skip
 
 
+Accepted = dict[int, dict[str, SourceEntry]]  # call id -> record id -> accepted entry
+
+
 def _persons(
-    uow: UnitOfWork, catalogue: Catalogue, row: PlanRow, tree: UnitTree
+    uow: UnitOfWork, catalogue: Catalogue, row: PlanRow, tree: UnitTree, accepted: Accepted
 ) -> dict[str, ConsolidatedPerson]:
     """The returnees of a saved plan as the call's accepted lists name them now (held marks
-    included), from the record ids kept with the plan."""
+    included), from the record ids kept with the plan; `accepted` caches each call's entries."""
     sources = row.plan.get(SOURCES)
     root = tree.headquarters()
     if not isinstance(sources, dict) or not sources or row.call_id is None or root is None:
         return {}
-    accepted = accepted_sources(uow, uow.calls.get(row.call_id), tree, root.code)
-    by_record = {s.record_id: s for s in accepted}
+    if row.call_id not in accepted:
+        entries = accepted_sources(uow, uow.calls.get(row.call_id), tree, root.code)
+        accepted[row.call_id] = {s.record_id: s for s in entries}
+    by_record = accepted[row.call_id]
     persons: dict[str, ConsolidatedPerson] = {}
     for key, records in sources.items():
         members = [by_record[r] for r in records if r in by_record]
@@ -394,12 +399,18 @@ def _persons(
     return persons
 
 
-def _seen(uow: UnitOfWork, actor: User, catalogue: Catalogue, row: PlanRow) -> _Seen:
+def _seen(
+    uow: UnitOfWork,
+    actor: User,
+    catalogue: Catalogue,
+    row: PlanRow,
+    accepted: Accepted | None = None,
+) -> _Seen:
     """What of a saved plan the actor may see (the caller checked the permission)."""
     tree = uow.units.tree()
     scenario = parse_scenario(row.scenario)
     full = plan_from_json(row.plan)
-    persons = _persons(uow, catalogue, row, tree)
+    persons = _persons(uow, catalogue, row, tree, {} if accepted is None else accepted)
     hidden: set[str] = set()
     if not sees_held(actor):
         hidden = uow.holds.held() | {r.id for r in scenario.returnees if r.protection_hold}
@@ -441,7 +452,8 @@ def _saved(uow: UnitOfWork, actor: User, plan_id: int) -> PlanRow:
 def saved_plans(uow: UnitOfWork, actor: User, catalogue: Catalogue) -> list[PlanSummary]:
     """Every saved plan, newest first, counted as the actor may see it (needs `plan`)."""
     require_permission(actor, Permission.PLAN)
-    return [_seen(uow, actor, catalogue, row).summary() for row in uow.rotation.plans()]
+    accepted: Accepted = {}
+    return [_seen(uow, actor, catalogue, row, accepted).summary() for row in uow.rotation.plans()]
 
 
 def _named(
@@ -549,8 +561,9 @@ def compare_plans(
 ) -> PlanComparison:
     """Compare two saved plans as the actor may see them (needs `plan`; names people, so the
     read is audited)."""
-    a = _seen(uow, actor, catalogue, _saved(uow, actor, first))
-    b = _seen(uow, actor, catalogue, _saved(uow, actor, second))
+    accepted: Accepted = {}
+    a = _seen(uow, actor, catalogue, _saved(uow, actor, first), accepted)
+    b = _seen(uow, actor, catalogue, _saved(uow, actor, second), accepted)
     counts: dict[tuple[date, str], list[int]] = {}
     for index, seen in enumerate((a, b)):
         for m in seen.plan.moves:
