@@ -65,6 +65,11 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def without_tokens(html: str) -> str:
+    """A page without its CSRF token values (random text that may hold "P1" by chance)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
+
+
 def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
     """Sign in through the form; returns the session's CSRF token."""
     page = client.get("/sign-in")

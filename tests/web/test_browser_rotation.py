@@ -67,6 +67,10 @@ def test_hq_edits_a_route_runs_a_plan_and_downloads_a_manifest(
     expect(page.locator("#run-plan")).to_be_disabled()  # planning… (consolidation, solver)
     expect(page.locator("#planning")).to_be_visible()
     trip.check(page, "rotation-planning")
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"), timeout=60_000)  # the planning job's page
+    expect(page.locator("#job-state[data-state=done]")).to_be_visible(timeout=120_000)
+    trip.check(page, "rotation-plan-job-done")
+    page.click("#job-result")
     page.wait_for_url(re.compile(r".*/rotation/plans/\d+$"), timeout=60_000)
     calendar = page.locator("#calendar")
     expect(calendar).to_be_visible()

@@ -18,6 +18,7 @@ from muster.services.registry import add_user, set_hold
 from muster.services.rotation import set_route_window
 from muster.services.rotation_plan import SOURCES
 from muster.store.tables import AuditEventRow
+from muster.worker import Worker
 from tests.web.conftest import PASSWORD, signed_in
 from tests.web.messages import untranslated
 from tests.web.rotation_world import POOL_HEADER, build_rotation, saved_plan
@@ -223,9 +224,14 @@ def test_pool_upload_kept_errors_against_rows_and_pages(rotation: Muster) -> Non
     assert "Il 59" in second and "Gwang Il" not in second and 'rel="prev"' in second
 
 
-def _plan_id(response_location: str) -> int:
-    found = re.fullmatch(r"/rotation/plans/(\d+)", response_location)
-    assert found, response_location
+def _plan_id(client: TestClient, world: Muster, response_location: str) -> int:
+    """The plan a run of the planner saved: its job run by a worker, the job page's link."""
+    assert re.fullmatch(r"/jobs/\d+", response_location), response_location
+    assert 'data-state="queued"' in client.get(response_location).text
+    Worker(world).run_once()
+    page = client.get(response_location).text
+    found = re.search(r'id="job-result" href="/rotation/plans/(\d+)"', page)
+    assert found, page
     return int(found.group(1))
 
 
@@ -245,10 +251,10 @@ def test_run_the_planner_then_the_calendar(rotation: Muster) -> None:
     client, token = _planner(rotation)
     page = client.get("/rotation/plans")
     assert 'id="run-form"' in page.text and 'hx-disabled-elt="#run-plan"' in page.text
-    assert "Planning…" in page.text and "No plan yet." in page.text
+    assert "Planning runs in the background" in page.text and "No plan yet." in page.text
     ran = _run(client, token)
     assert ran.status_code == 303  # type: ignore[attr-defined]
-    plan_id = _plan_id(ran.headers["location"])  # type: ignore[attr-defined]
+    plan_id = _plan_id(client, rotation, ran.headers["location"])  # type: ignore[attr-defined]
     shown = client.get(f"/rotation/plans/{plan_id}").text
     assert "2 home, 2 out, 0 not moved" in shown
     cell = re.search(
@@ -269,7 +275,7 @@ def test_run_the_planner_then_the_calendar(rotation: Muster) -> None:
         row = uow.rotation.plan(plan_id)
         assert row is not None and row.created_by == "planner"
         assert set(row.plan[SOURCES]) == {"P1", next(k for k in row.plan[SOURCES] if k != "P1")}
-    # Through HTMX the browser is sent to the new plan.
+    # Through HTMX the browser is sent to the new planning job.
     htmx = client.post(
         "/rotation/plans",
         headers={"hx-request": "true"},
@@ -281,9 +287,7 @@ def test_run_the_planner_then_the_calendar(rotation: Muster) -> None:
             "time_limit": "10",
         },
     )
-    assert (
-        htmx.status_code == 204 and htmx.headers["hx-redirect"] == f"/rotation/plans/{plan_id + 1}"
-    )
+    assert htmx.status_code == 204 and re.fullmatch(r"/jobs/\d+", htmx.headers["hx-redirect"])
 
 
 def test_run_form_refusals_show_the_reason(rotation: Muster) -> None:

@@ -58,4 +58,4 @@ def test_every_route_is_in_an_access_test(world: Muster) -> None:
         for method, template in routes - PUBLIC
         if not any(m == method and _pattern(template).match(p) for m, p in covered)
     )
-    assert missing == []
+    assert missing == [], "\n".join(f"{m} {t}" for m, t in missing)

@@ -37,4 +37,6 @@ def result_link(job: Job) -> str | None:
     result = job.result or {}
     if job.state == "done" and job.kind == "consolidate":
         return f"/calls/{result['call_id']}/units/{result['unit_code']}/report"
+    if job.state == "done" and job.kind == "plan":
+        return f"/rotation/plans/{result['plan']}"
     return None

@@ -22,6 +22,7 @@ from muster.intake import IntakeRejected
 from muster.reports.manifest import manifest_xlsx
 from muster.services.calls import calls_for
 from muster.services.imports import import_file
+from muster.services.jobs import enqueue
 from muster.services.rotation import (
     ROTATIONS,
     ROUTE_MODES,
@@ -35,7 +36,6 @@ from muster.services.rotation import (
 )
 from muster.services.rotation_plan import (
     compare_plans,
-    plan_from_db,
     plan_manifest,
     plan_view,
     saved_plans,
@@ -299,17 +299,12 @@ def plans_page(request: Request, viewer: SignedIn) -> Response:
 def start_plan(
     muster: Muster, user: User, *, call_id: int, start: date, horizon_days: int, time_limit: float
 ) -> int:
-    """Plan the rotation of a call and save the plan; returns the plan's id.
-
-    Runs here and now (the caller runs it in a worker thread); this is the one place to hand
-    the work to a background job instead.
-    """
+    """Queue the planning of a call as a background job (refused now if the user may not
+    plan it); returns the job's id. The job's page follows it and links to the saved plan."""
+    params = {"call_id": call_id, "start": start.isoformat(), "horizon_days": horizon_days,
+              "time_limit": time_limit}  # fmt: skip
     with muster.uow() as uow:
-        saved = plan_from_db(
-            uow, user, muster.catalogue, call_id=call_id, start=start,
-            horizon_days=horizon_days, time_limit=time_limit, now=muster.clock(),
-        )  # fmt: skip
-    return saved.id
+        return enqueue(uow, user, "plan", params, muster.clock())
 
 
 @router.post("/rotation/plans")
@@ -322,7 +317,7 @@ async def plans_post(request: Request, viewer: Posted) -> Response:
         start = _date(f.get("start", ""), "start") or muster.clock().date()
         horizon = _int(f.get("horizon", ""), "horizon", 1, MAX_HORIZON)
         limit = _int(f.get("time_limit", ""), "time limit", 1, MAX_TIME_LIMIT)
-        plan_id = await run_in_threadpool(
+        job_id = await run_in_threadpool(
             start_plan, muster, viewer.user, call_id=call_id, start=start,
             horizon_days=horizon, time_limit=float(limit),
         )  # fmt: skip
@@ -331,7 +326,7 @@ async def plans_post(request: Request, viewer: Posted) -> Response:
             raise
         extra = {"refusal": str(error), "posted": f}
         return await run_in_threadpool(_plans_page, request, extra, 400)
-    target = f"/rotation/plans/{plan_id}"
+    target = f"/jobs/{job_id}"
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return see_other(target)
