@@ -25,7 +25,13 @@ def overview_page(request: Request, viewer: SignedIn) -> Response:
     muster = muster_of(request)
     with muster.uow() as uow:
         hosts = hosts_overview(uow, viewer.user, muster.catalogue, now=muster.clock())
-    return render(request, "situation.html", {"hosts": hosts, **_helpers(request)})
+    context = {
+        "hosts": hosts,
+        "timelines": {s.host: timeline(s.routes, s.on, ROUTE_DAYS) for s in hosts},
+        "route_days": ROUTE_DAYS,
+        **_helpers(request),
+    }
+    return render(request, "situation.html", context)
 
 
 @router.get("/situation/{host}", response_class=HTMLResponse)
