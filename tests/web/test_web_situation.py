@@ -46,6 +46,9 @@ def test_the_overview_has_a_card_per_host_of_the_subtree(hosts: Muster) -> None:
     assert "may stay until further notice" in page.text
     assert "xa-bridge" in page.text and "Severed" in page.text
     assert "xa-ferry (Sea)" in page.text and "Closed since Jul 1, 2021" in page.text
+    later = client.get("/situation?on=2022-04-15").text  # the day carries to the boards
+    assert 'href="/situation/XA?on=2022-04-15"' in later
+    assert later.count("Closed") < page.text.count("Closed")  # the bridge is open by then
     mission, _ = signed_in(hosts, "mission")
     page = mission.get("/situation")
     assert 'href="/situation/XA"' in page.text and "/situation/YO" not in page.text

@@ -122,12 +122,14 @@ class _Scope:
 
 
 def hosts_overview(
-    uow: UnitOfWork, actor: User, catalogue: Catalogue, *, now: datetime
+    uow: UnitOfWork, actor: User, catalogue: Catalogue, *, now: datetime, on: date | None = None
 ) -> list[Situation]:
-    """Every host of the viewer's subtree with its latest call's figures (counts only)."""
+    """Every host of the viewer's subtree with its latest call's figures, on a day (default
+    today); counts only."""
     scope = _scope(uow, actor)
+    day = on or now.date()
     return [
-        _situation(uow, actor, catalogue, scope, host, None, now.date(), names=False)
+        _situation(uow, actor, catalogue, scope, host, None, day, names=False)
         for host in sorted(scope.hosts)
     ]
 

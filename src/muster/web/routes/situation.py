@@ -20,12 +20,21 @@ router = APIRouter()
 
 
 @router.get("/situation", response_class=HTMLResponse)
-def overview_page(request: Request, viewer: SignedIn) -> Response:
-    """A card per host country of the viewer's subtree."""
+def overview_page(request: Request, viewer: SignedIn, on: str = "") -> Response:
+    """A card per host country of the viewer's subtree, on a day (default today)."""
     muster = muster_of(request)
+    day = _day(on)
     with muster.uow() as uow:
-        hosts = hosts_overview(uow, viewer.user, muster.catalogue, now=muster.clock())
-    return render(request, "situation.html", {"hosts": hosts, **_helpers(request)})
+        hosts = hosts_overview(uow, viewer.user, muster.catalogue, now=muster.clock(), on=day)
+    context = {
+        "hosts": hosts,
+        "on": day or muster.clock().date(),
+        "chosen": f"?on={day.isoformat()}" if day else "",
+        "timelines": {s.host: timeline(s.routes, s.on, ROUTE_DAYS) for s in hosts},
+        "route_days": ROUTE_DAYS,
+        **_helpers(request),
+    }
+    return render(request, "situation.html", context)
 
 
 @router.get("/situation/{host}", response_class=HTMLResponse)
