@@ -144,6 +144,7 @@ def test_the_audit_log_is_read_within_the_subtree_and_holds_stay_hidden(
     assert ("add_user", "north") in c1_seen and ("add_user", "north") not in c2_seen
     assert ("add_user", "south") in c2_seen and ("add_user", "south") not in c1_seen
     assert ("hold", "P1") not in c1_seen  # an admin without protection: nothing of holds
+    assert "hold" not in c1.actions and "hold" in hq.actions  # not even that holds exist
     assert ("hold", "P1") in {(e.event.action, e.event.entity_id) for e in hq.events}
     assert all(u in {"C1", "W1", "W2"} for e in c1.events for u in e.units)
     with muster.uow() as uow:

@@ -92,7 +92,8 @@ def audit_log(
         {"filter": wanted.as_json(), "page": page, "events": len(shown)},
     )  # fmt: skip
     uow.commit()
-    return AuditPage(shown, len(every), page, pages, uow.audit.actions())
+    actions = [a for a in uow.audit.actions() if sees_held(actor) or a not in HOLD_ACTIONS]
+    return AuditPage(shown, len(every), page, pages, actions)
 
 
 def audit_csv(uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime) -> bytes:
