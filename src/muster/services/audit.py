@@ -13,8 +13,9 @@ own; it is placed by what it is about:
 An event of no unit at all (a failed sign-in under an unknown name, the local operator's
 organisation-wide work) is shown only to administrators at headquarters. Events that would
 reveal a protection hold (holds placed and lifted, rulings on matches, and reads or searches
-that concern a held person) are shown only to an administrator who also holds `protection`.
-Reading the log and exporting it are themselves audited.
+that concern a held person) are shown only to an administrator who also holds `protection`,
+and so are the states of events that count what may include a held person
+(`COUNTING_ENTITIES`). Reading the log and exporting it are themselves audited.
 """
 
 from __future__ import annotations
