@@ -13,15 +13,16 @@ own; it is placed by what it is about:
 An event of no unit at all (a failed sign-in under an unknown name, the local operator's
 organisation-wide work) is shown only to administrators at headquarters. Events that would
 reveal a protection hold (holds placed and lifted, rulings on matches, and reads or searches
-that concern a held person) are shown only to an administrator who also holds `protection`.
-Reading the log and exporting it are themselves audited.
+that concern a held person) are shown only to an administrator who also holds `protection`,
+and so are the states of events that count what may include a held person
+(`COUNTING_ENTITIES`). Reading the log and exporting it are themselves audited.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from muster.domain.access import require_permission, require_scope, sees_held, units_in_scope
@@ -33,6 +34,11 @@ from muster.store.uow import UnitOfWork
 PAGE_SIZE = 50
 HOLD_ACTIONS = frozenset({"hold", "release", "hold_match_confirm", "hold_match_clear"})
 PERSON_READS = frozenset({"read_person", "search_people"})
+# The states of these events count entries, rows or persons that may include held ones
+# (a list as its writer sent it, a forward, a consolidation, a plan, a received file): they
+# are withheld from an administrator without `protection`, so that no count gives one away.
+COUNTING_ENTITIES = frozenset({"submission", "consolidation", "plan", "received_file", "match"})
+COUNTING_ACTIONS = frozenset({"read_template", "read_roster"})
 CSV_HEADER = ("at", "actor", "action", "entity", "entity_id", "units", "before", "after")
 
 
@@ -63,6 +69,7 @@ class PlacedEvent:
 
     event: AuditEvent
     units: tuple[str, ...]
+    withheld: bool = False  # its states were left out (see COUNTING_ENTITIES)
 
 
 @dataclass(frozen=True)
@@ -86,18 +93,19 @@ def audit_log(
     every = _visible(uow, actor, wanted)
     pages = max(1, -(-len(every) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = _events(uow, every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    shown = _events(uow, actor, every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     uow.audit.record(
         actor.name, "read_audit", "audit", "log", None,
         {"filter": wanted.as_json(), "page": page, "events": len(shown)},
     )  # fmt: skip
     uow.commit()
-    return AuditPage(shown, len(every), page, pages, uow.audit.actions())
+    actions = [a for a in uow.audit.actions() if sees_held(actor) or a not in HOLD_ACTIONS]
+    return AuditPage(shown, len(every), page, pages, actions)
 
 
 def audit_csv(uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime) -> bytes:
     """Every event the administrator may read that the filter finds, as formula-safe CSV."""
-    every = _events(uow, _visible(uow, actor, wanted))
+    every = _events(uow, actor, _visible(uow, actor, wanted))
     uow.audit.record(
         actor.name, "export_audit", "audit", "log", None,
         {"filter": wanted.as_json(), "events": len(every)},
@@ -119,10 +127,17 @@ def audit_csv(uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime) 
     return write_csv(CSV_HEADER, rows)
 
 
-def _events(uow: UnitOfWork, placed: list[Placed]) -> list[PlacedEvent]:
-    """The whole events (with their states) of some placed ids."""
+def _events(uow: UnitOfWork, actor: User, placed: list[Placed]) -> list[PlacedEvent]:
+    """The whole events of some placed ids, with their states where the actor may read them."""
     events = uow.audit.by_ids([event_id for event_id, _units in placed])
-    return [PlacedEvent(e, units) for e, (_id, units) in zip(events, placed, strict=True)]
+    found = []
+    for event, (_id, units) in zip(events, placed, strict=True):
+        counting = event.entity in COUNTING_ENTITIES or event.action in COUNTING_ACTIONS
+        if counting and not sees_held(actor):
+            found.append(PlacedEvent(replace(event, before=None, after=None), units, True))
+        else:
+            found.append(PlacedEvent(event, units))
+    return found
 
 
 def _json(value: object) -> str:
