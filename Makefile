@@ -40,6 +40,7 @@ bench: $(VENV)/.synced
 	$(RUN) python bench/intake.py --quick
 	$(RUN) python bench/linkage.py --quick
 	$(RUN) python bench/planning.py --quick
+	$(RUN) python bench/planning_both.py --sizes small
 	$(RUN) python bench/completeness.py
 	$(RUN) python bench/cli_start.py --repeat 5
 

@@ -5,12 +5,14 @@
     nice -n 10 .venv/bin/python bench/planning_both.py --record          # rewrite the section
 
 `first` is bench/planning.py's generator; `field` is bench/planning_field.py (a crisis as a
-field agency faces it). Each scenario is written to a SPEC §6 file; the planner runs
-in-process for the timings (`plan()`, the same call `muster plan` makes), and the real CLI
-`muster plan FILE --out PLAN.json` runs on the files of the `--cli-sizes` sizes, whose plan
-files are read back and checked too. For every plan: `check_plan` (SPEC §6 rules 1-5, the
-objective, exactly one explanation per person not moved) and an independent reason oracle
-written from SPEC §6 alone (`expected_reasons`), plus the greedy baseline and the proven
+field agency faces it); `field-strict` is the same with the home country's strict
+quarantine (30 days, few beds: beds bind most of the horizon). `both` runs all three.
+Each scenario is written to a SPEC §6 file; the planner runs in-process for the timings
+(`plan()`, the same call `muster plan` makes), and the real CLI `muster plan FILE --out
+PLAN.json` runs on the files of the `--cli-sizes` sizes, whose plan files are read back and
+checked too. For every plan: `check_plan` (SPEC §6 rules 1-5, the objective, exactly one
+explanation per person not moved) and an independent reason oracle written from SPEC §6
+alone (`expected_reasons`, `_paired_binding`), plus the greedy baseline and the proven
 bound of the same run. With `--record` the "## Planning on two generators" section of
 bench/RESULTS.md is rewritten up to its "### What the field generator showed" paragraph.
 """
@@ -60,8 +62,8 @@ REASON_ORDER = ("no_consent", "protection_hold", "not_fit", "route_closed", "not
 
 def generate(generator: str, size: str, seed: int = 1) -> dict[str, Any]:
     """The SPEC §6 JSON of one generator at one size."""
-    if generator == "field":
-        return fieldgen.generate(size, seed)
+    if generator.startswith("field"):
+        return fieldgen.generate(size, seed, strict=generator == "field-strict")
     sized = next(s for s in first.SIZES if s.name == size)
     return scenario_json(first.generate(sized, seed))
 
@@ -309,7 +311,9 @@ def _uptime() -> str:
 def main() -> None:
     """Run the benchmark from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--generator", choices=("field", "first", "both"), default="both")
+    parser.add_argument(
+        "--generator", choices=("field", "field-strict", "first", "both"), default="both"
+    )
     parser.add_argument("--sizes", nargs="+", choices=SIZES, default=list(SIZES))
     parser.add_argument("--cli-sizes", nargs="*", choices=SIZES, default=["small"])
     parser.add_argument("--time-limit", type=float, default=60.0)
@@ -317,7 +321,7 @@ def main() -> None:
     args = parser.parse_args()
     load = _uptime()
     console = Console(stderr=True)
-    gens = ("first", "field") if args.generator == "both" else (args.generator,)
+    gens = ("first", "field", "field-strict") if args.generator == "both" else (args.generator,)
     rows = []
     with tempfile.TemporaryDirectory(prefix="planning-both-") as tmp:
         for size in args.sizes:

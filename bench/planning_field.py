@@ -292,8 +292,12 @@ def _field_quirks(data: dict[str, Any]) -> None:
     ]  # fmt: skip
 
 
-def generate(size: FieldSize | str, seed: int = 1) -> dict[str, Any]:
-    """A reproducible field scenario as the SPEC §6 JSON object."""
+def generate(size: FieldSize | str, seed: int = 1, strict: bool = False) -> dict[str, Any]:
+    """A reproducible field scenario as the SPEC §6 JSON object.
+
+    `strict`: the home country's strict quarantine policy, 30 days and 300 beds per 10,000
+    returnees, so that beds bind for most of the horizon instead of part of it.
+    """
     size = FIELD_SIZES[size] if isinstance(size, str) else size
     rng = random.Random(f"field-{seed}")
     scale = size.returnees / 10_000
@@ -303,7 +307,9 @@ def generate(size: FieldSize | str, seed: int = 1) -> dict[str, Any]:
         "horizon_days": DAYS,
         "priority_weights": {"1": 8, "2": 4, "3": 2, "4": 1},
         "vacancy_weight": 1,
-        "quarantine": {"beds": max(25, round(800 * scale)), "days": 21},
+        "quarantine": {"beds": max(25, round(800 * scale)), "days": 21}
+        if not strict
+        else {"beds": max(10, round(300 * scale)), "days": 30},
         "hosts": [{"id": h, "rotation": rot} for h, (rot, _) in HOST_PROFILE.items()],
         "routes": _routes(scale),
         "workplaces": wps,
@@ -326,9 +332,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=list(FIELD_SIZES), default="small")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--strict", action="store_true", help="30 days' quarantine, few beds")
     parser.add_argument("--out", help="scenario file to write (default: stdout)")
     args = parser.parse_args()
-    data = generate(args.size, args.seed)
+    data = generate(args.size, args.seed, args.strict)
     if args.out:
         write(data, args.out)
         counts = {k: len(data[k]) for k in ("routes", "workplaces", "returnees", "replacements")}
