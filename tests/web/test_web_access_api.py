@@ -72,6 +72,12 @@ SECRETS = ("Kim", "김철수", "Sewing factory", "M1234567", "North call", "feve
 # Tokens: another subtree (C2, with every permission of its user); lacking the permission
 # the route needs, in its own subtree (C1: review without submit, submit without review).
 OTHER = ("south", "C2", ["submit", "review"])
+# Every route these tests run their refusals over (test_web_routes_covered.py reads it); the
+# /tokens pages are checked by test_tokens_pages_* below.
+ROUTES_COVERED = [(method, route.path) for (method, _template), route in ROUTES.items()] + [
+    ("GET", "/tokens"), ("POST", "/tokens"), ("POST", "/tokens/1/revoke"),
+    ("GET", "/api/v1/openapi.json"),  # holds no data: open by design
+]  # fmt: skip
 
 
 def _lacking(method: str, path: str) -> tuple[str, str, list[str]]:

@@ -20,6 +20,10 @@ from tests.web.consolidation_world import lists_at_the_mission
 
 REPORT = "/calls/1/units/M1/report"
 SECRETS = ("김영철", "Gim Yeong-cheol", "Kim Yong Chol", "박명남", "Pak Myong Nam", "W1:", "W3:")
+# Every route these tests run their refusals over (test_web_routes_covered.py reads it).
+ROUTES_COVERED = [("GET", p) for p in (REPORT, REPORT + ".xlsx", "/jobs/1", "/jobs")] + [
+    ("POST", REPORT + "/consolidate"), ("POST", REPORT + "/matches"),
+]  # fmt: skip
 
 
 @pytest.fixture

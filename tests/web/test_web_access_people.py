@@ -19,6 +19,12 @@ PAGES = ["/people", "/people?q=Kim", "/people/P1", "/protection", "/audit", "/au
 SECRETS = ("Kim", "김철수", "M1234567", "Gim", "Cheol-su", "north")
 # A W1 list names Gim Cheol-su without id or birth date: it may be P1, who is held.
 NAMESAKE = HEADER + ",Gim,Cheol-su,,,M,,illness,2021-07-01,no,yes,\n"
+# Every route these tests run their refusals over (test_web_routes_covered.py reads it).
+ROUTES_COVERED = [("GET", p) for p in PAGES] + [
+    ("POST", p) for p in ("/protection/holds", "/protection/matches/1", "/users",
+                          "/users/north/disable", "/users/north/enable",
+                          "/users/north/password", "/account/password")
+]  # fmt: skip
 
 
 @pytest.fixture

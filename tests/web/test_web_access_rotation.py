@@ -43,6 +43,8 @@ POSTS: dict[str, dict[str, str]] = {
 # Data no refusal may carry: names and ids of the plan and the pool, routes, stay policy.
 # (Route ids are left out: a refusal page names its own address in the language form.)
 SECRETS = ("Kim", "김철수", "Choe", "Han", "한광일", "M1234567", "P1", "R1", "may stay")
+# Every route these tests run their refusals over (test_web_routes_covered.py reads it).
+ROUTES_COVERED = [("GET", p) for p in PAGES] + [("POST", p) for p in POSTS]
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from tests.web.situation_world import grow
 PAGES = ["/situation", "/situation/XA", "/situation/XA?on=2022-04-15", "/situation/YO"]
 XA_DATA = ("김철수", "Kim", "Embassy in Xanadu", "may stay until further notice", "xa-bridge")
 YO_DATA = ("윤철", "Yun", "Embassy in Yonder", "may stay while the permit is valid", "yo-rail")
+# Every route these tests run their refusals over (test_web_routes_covered.py reads it).
+ROUTES_COVERED = [("GET", p) for p in PAGES]
 
 
 @pytest.fixture
