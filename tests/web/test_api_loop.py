@@ -233,3 +233,11 @@ def test_times_utc_cannot_hold_are_refused_not_crashed(world: Muster, api: TestC
     assert garbled.status_code == 400 and garbled.json() == {
         "detail": "There was an error parsing the body"
     }
+
+
+def test_receipts_do_not_quote_a_refused_files_cells(world: Muster, api: TestClient) -> None:
+    clerk = _as(world, "w1", "W1", "submit")
+    _upload(api, clerk, BAD_CSV)
+    (receipt,) = api.get(W1 + "/files", headers=clerk).json()
+    assert receipt["outcome"] == "rejected" and "reasons" not in receipt
+    assert "1990-13-02" not in str(receipt)

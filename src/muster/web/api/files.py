@@ -18,8 +18,9 @@ from muster.web.security import muster_of
 router = APIRouter(prefix=PREFIX, route_class=ApiRoute, tags=["files"], responses=REFUSALS)
 
 
-class ReceivedFileOut(BaseModel):
-    """A receipt: a file received, kept byte for byte, and what became of it."""
+class Receipt(BaseModel):
+    """A file received, kept byte for byte, and what became of it. Not the reasons a file
+    was refused: they quote its cells, which only those who may read the file may see."""
 
     id: int
     sha256: str
@@ -34,11 +35,11 @@ class ReceivedFileOut(BaseModel):
 @router.get("/calls/{call_id}/units/{unit_code}/files")
 def unit_files(
     request: Request, user: Caller, call_id: CallId, unit_code: UnitCode
-) -> list[ReceivedFileOut]:
+) -> list[Receipt]:
     """Every file received for the unit and call, accepted or rejected (receipts, not bytes)."""
     with muster_of(request).uow() as uow:
         found = received_files(uow, user, call_id, unit_code)
-    return [ReceivedFileOut.model_validate(f, from_attributes=True) for f in found]
+    return [Receipt.model_validate(f, from_attributes=True) for f in found]
 
 
 ORIGINAL: dict[int | str, dict[str, Any]] = {
