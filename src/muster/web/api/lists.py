@@ -4,6 +4,7 @@ the token may see them), review (accept or return with a reason) and forward."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -173,7 +174,9 @@ def _json(answer: Answer) -> JSONResponse:
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
-def _once(request: Request, user: User, key: str | None, print_: str, act: Any) -> JSONResponse:
+def _once(
+    request: Request, user: User, key: str | None, print_: str, act: Callable[[], Answer]
+) -> JSONResponse:
     """Act once per idempotency key (a different request with a used key: 422)."""
     try:
         return _json(once(muster_of(request), user.name, key, print_, act))
