@@ -21,7 +21,8 @@ Outcomes:
 Places (see `place`): workplace-level functions act on W1 (in) and W4 (out); unit-level
 functions on the role's own consulate or mission (HQ roles: HQ, or M1 for `forward`, as HQ
 issued the call), and out on C3 or M2 (a clerk's "out" is its own consulate C1); rotation
-functions on host XA (M1's host country) and YO (M2's).
+functions on host XA (M1's host country) and YO (M2's); API token functions on a token
+for W1 or W4 (create_token), or of a user of W1 or W4 (tokens_of with everyone, revoke_token).
 
 Content checks (`may_see`) follow SPEC §2: an entry naming a held person is seen only with
 `protection`, except in the list the viewer's own workplace wrote (an oracle otherwise);

@@ -233,3 +233,35 @@ def test_times_utc_cannot_hold_are_refused_not_crashed(world: Muster, api: TestC
     assert garbled.status_code == 400 and garbled.json() == {
         "detail": "There was an error parsing the body"
     }
+
+
+def test_receipts_do_not_quote_a_refused_files_cells(world: Muster, api: TestClient) -> None:
+    clerk = _as(world, "w1", "W1", "submit")
+    _upload(api, clerk, BAD_CSV)
+    (receipt,) = api.get(W1 + "/files", headers=clerk).json()
+    assert receipt["outcome"] == "rejected" and "reasons" not in receipt
+    assert "1990-13-02" not in str(receipt)
+
+
+def test_worklist(world: Muster, api: TestClient) -> None:
+    clerk = _as(world, "w1", "W1", "submit")
+    consul = _as(world, "north", "C1", "review")
+    owed = api.get("/api/v1/worklist", headers=clerk).json()
+    assert [(o["call_id"], o["unit"]["unit"], o["late"]) for o in owed["owed"]] == [
+        (1, "W1", False)
+    ]
+    assert owed["to_review"] == []
+    _upload(api, clerk, GOOD_CSV)
+    waiting = api.get("/api/v1/worklist", headers=consul).json()
+    assert [(r["unit"]["unit"], r["version"]) for r in waiting["to_review"]] == [("W1", 1)]
+    assert api.get("/api/v1/worklist", headers=clerk).json()["owed"] == []
+
+
+def test_the_template_is_the_roster(world: Muster, api: TestClient) -> None:
+    clerk = _as(world, "w1", "W1", "submit")
+    csv = api.get(W1 + "/template", params={"format": "csv"}, headers=clerk)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "김철수" in csv.content.decode("utf-8-sig")
+    xlsx = api.get(W1 + "/template", headers=clerk)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert api.get("/api/v1/calls/1/units/C1/template", headers=clerk).status_code == 404

@@ -44,6 +44,7 @@ UNIT = "/api/v1/calls/{call_id}/units/{unit_code}"
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/me"): Route("/api/v1/me", NONE, NONE),
     ("GET", "/api/v1/calls"): Route("/api/v1/calls", NONE, NONE),
+    ("GET", "/api/v1/worklist"): Route("/api/v1/worklist", NONE, NONE),
     ("POST", "/api/v1/calls"): Route("/api/v1/calls", 404, 403, json=CALL),
     ("GET", "/api/v1/calls/{call_id}"): Route("/api/v1/calls/2", 404, NONE),
     ("GET", "/api/v1/calls/{call_id}/status"): Route("/api/v1/calls/2/status", 404, NONE),
@@ -62,6 +63,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/api/v1/calls/1/units/C1/forward", 404, 403, json={"partial": True}
     ),
     ("GET", UNIT + "/files"): Route("/api/v1/calls/1/units/W1/files", 404, NONE),
+    ("GET", UNIT + "/template"): Route("/api/v1/calls/1/units/W1/template?format=csv", 404, NONE),
     # An original file needs every permission its content could require: without them it
     # is absent (404), never a 403 that would tell it exists.
     ("GET", "/api/v1/files/{file_id}"): Route("/api/v1/files/1", 404, 404),

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from muster.domain.calls import DUE_LEVELS, Call
+from muster.domain.completeness import UnitStatus
 from muster.domain.errors import DomainError, NotFound
 from muster.domain.units import UnitKind
 from muster.domain.users import User
@@ -54,26 +55,12 @@ class CallIn(BaseModel):
     instructions: Text = ""
 
 
-class UnitStatusOut(BaseModel):
-    """One expected unit's standing for a call (SPEC §7 `status`)."""
-
-    unit: str
-    name: str
-    kind: str
-    parent: str | None
-    state: str
-    submitted_at: datetime | None
-    timeliness: str
-    entries: int = Field(description="Entries the caller may see (SPEC §7)")
-    reason: str | None
-
-
 class StatusOut(BaseModel):
     """Completeness and timeliness of every expected unit of the caller's subtree."""
 
     call: CallOut
     at: datetime | None
-    units: list[UnitStatusOut]
+    units: list[UnitStatus] = Field(description="Entries: those the caller may see (SPEC §7)")
 
 
 def call_out(call: Call) -> CallOut:
@@ -147,7 +134,6 @@ async def call_status(
             call, rows = status(
                 uow, user, muster.catalogue, call_id=call_id, at=moment, now=muster.clock()
             )
-        units = [UnitStatusOut.model_validate(r.as_json()) for r in rows]
-        return StatusOut(call=call_out(call), at=moment, units=units)
+        return StatusOut(call=call_out(call), at=moment, units=rows)
 
     return await run_in_threadpool(read)

@@ -4,7 +4,8 @@ the token may see them), review (accept or return with a reason) and forward."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
@@ -95,24 +96,6 @@ class EventOut(BaseModel):
     reason: str | None
 
 
-class EntryOut(BaseModel):
-    """One entry of a list as the token may see it (SPEC §5 columns; `row` in the file)."""
-
-    row: int
-    person_id: str | None
-    family_name: str | None
-    given_name: str | None
-    name_native: str | None
-    date_of_birth: date | None
-    sex: str | None
-    passport_no: str | None
-    category: str
-    since: date | None
-    fit_to_travel: str
-    wants_to_return: str
-    note: str | None
-
-
 class VersionOut(BaseModel):
     """A version of a unit's list (entry_count: the entries the token may see)."""
 
@@ -123,10 +106,11 @@ class VersionOut(BaseModel):
 
 
 class EntriesOut(BaseModel):
-    """A version and its entries as the token may see them."""
+    """A version and its entries as the token may see them (SPEC §5 columns; `row` in the
+    file)."""
 
     version: VersionOut
-    entries: list[EntryOut]
+    entries: list[Entry]
 
 
 class ChangeOut(BaseModel):
@@ -134,8 +118,8 @@ class ChangeOut(BaseModel):
 
     kind: Literal["added", "removed", "changed"]
     key: str
-    before: EntryOut | None
-    after: EntryOut | None
+    before: Entry | None
+    after: Entry | None
 
 
 class DiffOut(BaseModel):
@@ -190,7 +174,9 @@ def _json(answer: Answer) -> JSONResponse:
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
-def _once(request: Request, user: User, key: str | None, print_: str, act: Any) -> JSONResponse:
+def _once(
+    request: Request, user: User, key: str | None, print_: str, act: Callable[[], Answer]
+) -> JSONResponse:
     """Act once per idempotency key (a different request with a used key: 422)."""
     try:
         return _json(once(muster_of(request), user.name, key, print_, act))
@@ -282,10 +268,6 @@ def unit_history(
     ]
 
 
-def _entry(entry: Entry | None) -> EntryOut | None:
-    return None if entry is None else EntryOut.model_validate(entry, from_attributes=True)
-
-
 def _version(version: Version) -> VersionOut:
     return VersionOut(
         number=version.number, created_at=version.created_at, created_by=version.created_by,
@@ -308,7 +290,7 @@ def unit_entries(
         shown, entries = list_entries(
             uow, user, muster.catalogue, call_id=call_id, unit_code=unit_code, version=version
         )
-    return EntriesOut(version=_version(shown), entries=[e for e in map(_entry, entries) if e])
+    return EntriesOut(version=_version(shown), entries=entries)
 
 
 @router.get(UNIT + "/diff")
@@ -327,10 +309,7 @@ def unit_diff(
             uow, user, muster.catalogue, call_id=call_id, unit_code=unit_code,
             from_version=from_version, to_version=to_version,
         )  # fmt: skip
-    found = [
-        ChangeOut(kind=c.kind, key=c.key, before=_entry(c.before), after=_entry(c.after))
-        for c in changes
-    ]
+    found = [ChangeOut(kind=c.kind, key=c.key, before=c.before, after=c.after) for c in changes]
     return DiffOut(from_version=old, to_version=new, changes=found)
 
 

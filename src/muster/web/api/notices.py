@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from muster.services import notices
+from muster.store.accounts import Notice
 from muster.web.api.base import PREFIX, REFUSALS, ApiRoute, Caller
 from muster.web.security import muster_of
 
 router = APIRouter(prefix=PREFIX, route_class=ApiRoute, tags=["notices"], responses=REFUSALS)
-
-
-class NoticeOut(BaseModel):
-    """One notice of the inbox."""
-
-    id: int
-    kind: str
-    call_id: int | None
-    unit_code: str | None
-    detail: dict[str, Any]
-    created_at: datetime
-    read_at: datetime | None
 
 
 class MarkedOut(BaseModel):
@@ -34,14 +20,14 @@ class MarkedOut(BaseModel):
 
 
 @router.get("/notices")
-def list_notices(request: Request, user: Caller) -> list[NoticeOut]:
+def list_notices(request: Request, user: Caller) -> list[Notice]:
     """The inbox, newest first: what the loop's state calls for is added first (as on the
     home page), never e-mailed from here."""
     muster = muster_of(request)
     with muster.uow() as uow:
         notices.refresh(uow, user, muster.catalogue, muster.clock())
         found = notices.inbox(uow, user)
-    return [NoticeOut.model_validate(n, from_attributes=True) for n in found]
+    return found
 
 
 @router.post("/notices/read")
