@@ -340,6 +340,14 @@ class Server:
         self.csrf = ""
 
     def __enter__(self) -> Server:
+        try:
+            self._wait_and_sign_in()
+        except BaseException:  # never leave a server running behind a failed start
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_and_sign_in(self) -> None:
         deadline = time.monotonic() + 180
         while True:
             try:
@@ -347,7 +355,6 @@ class Server:
                     break
             except httpx.HTTPError as error:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.__exit__()
                     said = self.log.read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"muster serve did not start: {said}") from error
                 time.sleep(0.1)
@@ -355,7 +362,6 @@ class Server:
         form = {"name": "w1", "password": PASSWORD, "csrf_token": _csrf(page)}
         assert self.client.post("/sign-in", data=form).status_code == 303
         self.csrf = _csrf(self.client.get("/").text)
-        return self
 
     def upload(self, data: bytes, timeout: float = 60) -> int:
         """POST the list through the upload form; the status, or 0 if the server vanished."""

@@ -5,6 +5,9 @@ it is answered 503 at once, but the thread doing its work cannot be stopped from
 Every session of `store.db.session_factory` therefore checks the deadline before each
 statement and before committing, and a late request's work raises `DeadlinePassed` and is
 rolled back by its unit of work. Outside a request (the command line) there is no deadline.
+
+Tasks created with asyncio from a request inherit its deadline (threads do not): work meant
+to outlive its request (a background job) runs inside `lifted()`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,16 @@ def deadline(seconds: float) -> Iterator[None]:
     """Work started inside (threads and tasks started here inherit it) must end within
     `seconds`, or it is not committed."""
     token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+@contextmanager
+def lifted() -> Iterator[None]:
+    """Work inside is not bound by the deadline of the request that started it."""
+    token = _DEADLINE.set(None)
     try:
         yield
     finally:
