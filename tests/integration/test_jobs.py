@@ -375,3 +375,27 @@ def _no_stray_kinds() -> Iterator[None]:
     yield
     for name in [n for n in jobs.KINDS if n not in ("consolidate", "plan", "import")]:
         jobs.KINDS.pop(name)
+
+
+def test_a_consolidation_reports_its_stages_and_the_linkage_its_own(
+    muster: Muster,
+    accepted_call: int,  # noqa: F811
+) -> None:
+    seen: list[tuple[int, int, str]] = []
+
+    class Recording(Worker):
+        def _progress(self, job_id: int, token: str, done: int, total: int, message: str) -> None:
+            seen.append((done, total, message))
+            super()._progress(job_id, token, done, total, message)
+
+    _enqueue(muster, "mission", "consolidate", {"call_id": accepted_call, "unit_code": "M1"})
+    Recording(muster).run_once()
+    messages = [m for _d, _t, m in seen]
+    assert messages[:3] == [
+        "reading the accepted lists",
+        "linking the entries",
+        "normalising names",
+    ]
+    assert {"scoring candidate pairs", "clustering"} <= set(messages)
+    assert messages[-1] == "merging persons"
+    assert [d for d, _t, _m in seen] == sorted(d for d, _t, _m in seen)  # never goes back
