@@ -18,6 +18,7 @@ from muster.worker import Worker
 from tests.integration.conftest import Clock
 from tests.web.conftest import sign_in, signed_in
 from tests.web.consolidation_world import lists_at_the_mission
+from tests.web.messages import untranslated
 
 UNITS = "code,name,kind,parent_code,host_country,region,workplace_type,slots\n"
 
@@ -101,7 +102,10 @@ def test_a_failed_job_shows_the_reason_and_the_file_errors(world: Muster) -> Non
     client, _ = signed_in(world, "hq")
     page = client.get(f"/jobs/{job_id}").text
     assert 'data-state="failed"' in page
-    assert "The job failed: the file was refused: 1 error(s); nothing was imported" in page
+    assert "The file was refused: 1 errors, listed below; nothing was imported." in page
+    korean = client.get(f"/jobs/{job_id}", headers={"accept-language": "ko"}).text
+    assert "파일이 거부되었습니다" in korean and "<td>NOPE</td>" in korean
+    assert untranslated(korean) == []
     assert "<td>NOPE</td>" in page and "Traceback" not in page
 
 
