@@ -11,7 +11,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
@@ -36,11 +35,11 @@ from muster.services.jobs import (
     jobs_for,
 )
 from muster.services.registry import add_user
-from muster.services.rotation import add_route, set_host, set_quarantine
 from muster.store.tables import JobRow, UserRow
 from muster.worker import Worker
 from tests.integration.conftest import Clock
 from tests.integration.test_consolidation import accepted_call  # noqa: F401 (fixture)
+from tests.integration.test_manifests import open_route
 
 UNITS = "code,name,kind,parent_code,host_country,region,workplace_type,slots\n"
 
@@ -172,15 +171,7 @@ def test_a_plan_job_is_saved_as_a_plan_version(
     muster: Muster,
     accepted_call: int,  # noqa: F811
 ) -> None:
-    with muster.uow() as uow:
-        set_host(uow, OPERATOR, "XA", "free", "may stay")
-    with muster.uow() as uow:
-        add_route(
-            uow, OPERATOR, route_id="bridge", host="XA", mode="bridge",
-            open_from=date(2021, 8, 2), open_until=None, seats_home=5, seats_out=5,
-        )  # fmt: skip
-    with muster.uow() as uow:
-        set_quarantine(uow, OPERATOR, 10, 14)
+    open_route(muster)
     plan = {"call_id": accepted_call, "start": "2021-08-01", "horizon_days": 30, "time_limit": 5}
     job_id = _enqueue(muster, "hq", "plan", plan)
     Worker(muster).run_once()
@@ -375,3 +366,27 @@ def _no_stray_kinds() -> Iterator[None]:
     yield
     for name in [n for n in jobs.KINDS if n not in ("consolidate", "plan", "import")]:
         jobs.KINDS.pop(name)
+
+
+def test_a_consolidation_reports_its_stages_and_the_linkage_its_own(
+    muster: Muster,
+    accepted_call: int,  # noqa: F811
+) -> None:
+    seen: list[tuple[int, int, str]] = []
+
+    class Recording(Worker):
+        def _progress(self, job_id: int, token: str, done: int, total: int, message: str) -> None:
+            seen.append((done, total, message))
+            super()._progress(job_id, token, done, total, message)
+
+    _enqueue(muster, "mission", "consolidate", {"call_id": accepted_call, "unit_code": "M1"})
+    Recording(muster).run_once()
+    messages = [m for _d, _t, m in seen]
+    assert messages[:3] == [
+        "reading the accepted lists",
+        "linking the entries",
+        "normalising names",
+    ]
+    assert {"scoring candidate pairs", "clustering"} <= set(messages)
+    assert messages[-1] == "merging persons"
+    assert [d for d, _t, _m in seen] == sorted(d for d, _t, _m in seen)  # never goes back

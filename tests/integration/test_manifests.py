@@ -32,9 +32,8 @@ LISTS = {
 }
 
 
-@pytest.fixture
-def saved(muster: Muster) -> SavedPlan:
-    """XA free, one open route, beds for all, two replacements; every list accepted; P3 held."""
+def open_route(muster: Muster) -> None:
+    """Host XA free, a bridge route open from 2021-08-02 (5 seats each way), 10 beds."""
     with muster.uow() as uow:
         set_host(uow, OPERATOR, "XA", "free", None)
     with muster.uow() as uow:
@@ -44,6 +43,12 @@ def saved(muster: Muster) -> SavedPlan:
         )  # fmt: skip
     with muster.uow() as uow:
         set_quarantine(uow, OPERATOR, 10, 14)
+
+
+@pytest.fixture
+def saved(muster: Muster) -> SavedPlan:
+    """XA free, one open route, beds for all, two replacements; every list accepted; P3 held."""
+    open_route(muster)
     with muster.uow() as uow:
         import_replacements(uow, OPERATOR, read_replacements(POOL.encode(), "pool.csv"))
     call_id = _issue(muster)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from muster.bootstrap import Muster
 from muster.domain.users import OPERATOR
 from muster.services.registry import set_hold
+from muster.web.report_view import page_of
 from muster.worker import Worker
 from tests.web.conftest import signed_in
 from tests.web.consolidation_world import lists_at_the_mission
@@ -163,3 +164,12 @@ def test_the_report_page_in_korean(world: Muster, call: int) -> None:
         assert untranslated(page.text) == [], path
     page = client.get(REPORT, headers=korean).text
     assert "김영철" in page and "Gim Yeong-cheol" in page  # names as written
+
+
+def test_a_long_queue_is_shown_page_by_page() -> None:
+    pairs = list(range(23))
+    first, page, pages = page_of(pairs, 1)  # type: ignore[arg-type]
+    assert (first, page, pages) == (list(range(10)), 1, 3)
+    last, page, _ = page_of(pairs, 9)  # type: ignore[arg-type]
+    assert (last, page) == ([20, 21, 22], 3)
+    assert page_of([], 2) == ([], 1, 1)

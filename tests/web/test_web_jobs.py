@@ -10,12 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from muster.bootstrap import Muster
+from muster.domain.users import OPERATOR
 from muster.services.imports import keep_import
-from muster.services.jobs import enqueue
+from muster.services.jobs import claim_next, enqueue, job_status
 from muster.web import create_app
 from muster.worker import Worker
+from tests.integration.conftest import Clock
 from tests.web.conftest import sign_in, signed_in
 from tests.web.consolidation_world import lists_at_the_mission
+from tests.web.messages import untranslated
 
 UNITS = "code,name,kind,parent_code,host_country,region,workplace_type,slots\n"
 
@@ -99,5 +102,28 @@ def test_a_failed_job_shows_the_reason_and_the_file_errors(world: Muster) -> Non
     client, _ = signed_in(world, "hq")
     page = client.get(f"/jobs/{job_id}").text
     assert 'data-state="failed"' in page
-    assert "The job failed: the file was refused: 1 error(s); nothing was imported" in page
+    assert "The file was refused: 1 errors, listed below; nothing was imported." in page
+    korean = client.get(f"/jobs/{job_id}", headers={"accept-language": "ko"}).text
+    assert "파일이 거부되었습니다" in korean and "<td>NOPE</td>" in korean
+    assert untranslated(korean) == []
     assert "<td>NOPE</td>" in page and "Traceback" not in page
+
+
+def test_a_server_starting_takes_up_the_job_of_a_killed_worker(
+    world: Muster, call: int, clock: Clock
+) -> None:
+    client, token = signed_in(world, "mission")
+    job_page = _ask(client, token)
+    with world.uow() as uow:  # a worker of a server that was then killed had claimed it
+        assert claim_next(uow, "killed-server:1", clock()) is not None
+    assert 'data-state="running"' in client.get(job_page).text
+    clock.advance(minutes=11)  # its lease runs out
+    world.settings = world.settings.model_copy(update={"job_workers": 1})
+    with TestClient(create_app(world), follow_redirects=False) as started:
+        sign_in(started, "mission")
+        deadline = time.monotonic() + 120
+        while 'data-state="done"' not in (page := started.get(job_page).text):
+            assert time.monotonic() < deadline, page
+            time.sleep(0.5)
+    with world.uow() as uow:
+        assert job_status(uow, OPERATOR, int(job_page.rsplit("/", 1)[1])).attempts == 2

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import polars as pl
 
@@ -34,9 +35,13 @@ LINK_COLUMNS = ("family_name", "given_name", "name_native", "date_of_birth", "se
 Linker = Callable[[pl.DataFrame, Sequence[ReviewDecision]], LinkResult]
 
 
-def duckdb_linker(frame: pl.DataFrame, decisions: Sequence[ReviewDecision]) -> LinkResult:
+def duckdb_linker(
+    frame: pl.DataFrame,
+    decisions: Sequence[ReviewDecision],
+    progress: Callable[[str], None] | None = None,
+) -> LinkResult:
     """Link with Splink on DuckDB, the default engine."""
-    return link_records(frame, engine="duckdb", decisions=decisions)
+    return link_records(frame, engine="duckdb", decisions=decisions, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ def consolidate(
     report("reading the accepted lists")
     sources = accepted_sources(uow, call, tree, unit_code)
     report("linking the entries")
+    if linker is duckdb_linker and progress is not None:  # the linkage's own stages too
+        linker = partial(duckdb_linker, progress=report)
     clusters, pairs, model = _cluster(uow, call_id, sources, linker)
     report("merging persons")
     registry = _registry_of(uow, sources)

@@ -74,7 +74,7 @@ def _check_consolidate(uow: UnitOfWork, actor: User, params: Params) -> str:
 def _run_consolidate(
     runtime: Runtime, actor: User, params: Params, report: ReportProgress
 ) -> dict[str, Any]:
-    stages = Stages(report, 4)
+    stages = Stages(report, 8)  # ours and the linkage's own
     with runtime.uow() as uow:
         run = consolidate(
             uow, actor, runtime.catalogue, call_id=_int(params, "call_id"),

@@ -30,9 +30,10 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any, Protocol
 
-from muster.domain.access import in_scope
+from muster.domain.access import in_scope, units_in_scope
 from muster.domain.categories import Catalogue
 from muster.domain.errors import DomainError, NotFound
+from muster.domain.units import UnitTree
 from muster.domain.users import OPERATOR, Permission, User
 from muster.intake import IntakeRejected, Limits
 from muster.intake.archive import FileArchive
@@ -168,20 +169,20 @@ def enqueue(uow: UnitOfWork, actor: User, kind: str, params: Params, now: dateti
     return job_id
 
 
-def _may_follow(uow: UnitOfWork, actor: User, row: JobRow) -> bool:
+def _may_follow(actor: User, tree: UnitTree, row: JobRow) -> bool:
     """The requester; or a user whose subtree holds the job's unit, with the kind's permission."""
     if actor.name == row.requested_by or actor.is_operator:
         return True
     if row.unit_code is None:
         return False
     permission = kind_of(row.kind).permission(row.parameters)
-    return actor.has(permission) and in_scope(actor, uow.units.tree(), row.unit_code)
+    return actor.has(permission) and in_scope(actor, tree, row.unit_code)
 
 
 def job_status(uow: UnitOfWork, actor: User, job_id: int) -> Job:
     """One job as it stands now; NotFound for anyone who may not follow it."""
     row = uow.jobs.get(job_id)
-    if row is None or not _may_follow(uow, actor, row):
+    if row is None or not _may_follow(actor, uow.units.tree(), row):
         raise NotFound(f"no job {job_id}")
     return _job(row)
 
@@ -189,9 +190,9 @@ def job_status(uow: UnitOfWork, actor: User, job_id: int) -> Job:
 def jobs_for(uow: UnitOfWork, actor: User, limit: int = 200) -> list[Job]:
     """The newest jobs the actor may follow, newest first."""
     tree = uow.units.tree()
-    units = None if actor.is_operator else {u.code for u in tree if in_scope(actor, tree, u.code)}
+    units = None if actor.is_operator else units_in_scope(actor, tree)
     rows = uow.jobs.newest(units, actor.name, limit)
-    return [_job(r) for r in rows if _may_follow(uow, actor, r)]
+    return [_job(r) for r in rows if _may_follow(actor, tree, r)]
 
 
 # -- the worker's side (it acts for each job's requester) --------------------------------------
