@@ -180,3 +180,19 @@ def test_refusals_carry_no_data_and_change_nothing(
     assert lacking.status_code == expected, (template, lacking.text)
     assert not any(s in lacking.text for s in secrets), template
     assert _state(app) == before
+
+
+def test_every_answer_of_these_routes_is_described(world: Muster) -> None:
+    """The OpenAPI document names a model for every success answer (the manifest: XLSX)."""
+    document = create_app(world).openapi()
+    for method, template in ROUTES:
+        answers = document["paths"][template][method.lower()]["responses"]
+        (success,) = [answers[c] for c in answers if c.startswith("2")]
+        (media,) = success["content"]
+        if template.endswith("manifest.xlsx"):
+            assert media.startswith("application/vnd.openxmlformats"), template
+            continue
+        schema = success["content"][media]["schema"]
+        assert media == "application/json" and ("$ref" in schema or "items" in schema), template
+        for refusal in ("401", "403", "404", "422"):
+            assert refusal in answers, (template, refusal)
