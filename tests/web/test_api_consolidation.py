@@ -143,6 +143,9 @@ def test_a_refused_job_and_jobs_of_others(world: Muster, api: TestClient) -> Non
     mission = bearer(token_for(world, "mission", "M1", ["review"]))
     job = api.post(M1 + "/consolidate", headers=mission).json()
     assert api.get(f"/api/v1/jobs/{job['id']}", headers=north).status_code == 404
+    hq = bearer(token_for(world, "hq", "HQ", ["review"]))  # review over M1: may follow it
+    assert api.get(f"/api/v1/jobs/{job['id']}", headers=hq).json()["requested_by"] == "mission"
+    assert [j["id"] for j in api.get("/api/v1/jobs", headers=hq).json()] == [job["id"]]
     south = bearer(token_for(world, "south", "C2", ["review"]))
     assert api.get("/api/v1/jobs", headers=south).json() == []
     assert api.get("/api/v1/jobs/99", headers=mission).status_code == 404

@@ -180,6 +180,7 @@ def test_a_plan_runs_as_a_job_and_reads_as_a_calendar(rotation: Muster, api: Tes
     assert first["day"] == "2021-08-01" and first["routes"][0]["open"] is False
     cell = plan["days"][1]["routes"][0]
     assert (cell["route"], cell["open"], cell["seats_home"]) == ("sinuiju", True, 5)
+    assert (cell["seats_home_used"], cell["seats_out_used"]) == (2, 1)
     assert sorted(p["name_native"] for p in cell["homes"]) == ["김철수", "최용호"]
     assert [p["family_name"] for p in cell["outs"]] == ["Han"]
     assert plan["days"][2]["routes"][0]["outs"][0]["workplace"] == "W3"  # O Mi Sun, ready 08-03

@@ -195,12 +195,14 @@ class TravellerOut(BaseModel):
 
 
 class CellOut(BaseModel):
-    """One route on one day: seats (none when closed) and who goes home and out."""
+    """One route on one day: seats (none when closed), seats used, who goes home and out."""
 
     route: str
     open: bool
     seats_home: int
     seats_out: int
+    seats_home_used: int
+    seats_out_used: int
     homes: list[TravellerOut]
     outs: list[TravellerOut]
 
@@ -487,7 +489,9 @@ def show_plan(request: Request, user: Caller, plan_id: PlanId) -> PlanOut:
     days = [
         DayOut(day=d.day, beds_in_use=d.beds, routes=[
             CellOut(route=c.route.id, open=c.open, seats_home=c.seats_home,
-                    seats_out=c.seats_out, homes=_travellers(c.homes), outs=_travellers(c.outs))
+                    seats_out=c.seats_out, seats_home_used=len(c.homes),
+                    seats_out_used=len(c.outs), homes=_travellers(c.homes),
+                    outs=_travellers(c.outs))
             for c in d.cells
         ])
         for d in calendar(view)
