@@ -32,7 +32,7 @@ def api(world: Muster) -> Iterator[TestClient]:
 def _consolidate(world: Muster, api: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     """Ask for a consolidation, let a worker run it; the finished job."""
     asked = api.post(M1 + "/consolidate", headers=headers)
-    assert asked.status_code == 202, asked.text
+    assert asked.status_code == 201, asked.text
     assert Worker(world).run_once() is not None
     job = api.get(f"/api/v1/jobs/{asked.json()['id']}", headers=headers)
     assert job.status_code == 200
@@ -52,7 +52,7 @@ def test_consolidate_as_a_job_then_read_the_report(world: Muster, api: TestClien
     before = api.get(M1 + "/report", headers=mission).json()
     assert (before["report"], before["pending_job"], before["call"]["id"]) == (None, None, 1)
     asked = api.post(M1 + "/consolidate", headers=mission)
-    assert asked.status_code == 202
+    assert asked.status_code == 201
     job = asked.json()
     assert (job["kind"], job["state"], job["parameters"]) == (
         "consolidate", "queued", {"call_id": 1, "unit_code": "M1"},

@@ -154,7 +154,7 @@ def test_the_pool_a_page_a_file_and_its_errors(rotation: Muster, api: TestClient
 
 def _run_plan(world: Muster, api: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     asked = api.post("/api/v1/rotation/plans", json=RUN, headers=headers)
-    assert asked.status_code == 202, asked.text
+    assert asked.status_code == 201, asked.text
     assert Worker(world).run_once() is not None
     return dict(api.get(f"/api/v1/jobs/{asked.json()['id']}", headers=headers).json())
 
@@ -162,7 +162,7 @@ def _run_plan(world: Muster, api: TestClient, headers: dict[str, str]) -> dict[s
 def test_a_plan_runs_as_a_job_and_reads_as_a_calendar(rotation: Muster, api: TestClient) -> None:
     planner = _planner(rotation)
     asked = api.post("/api/v1/rotation/plans", json=RUN, headers=planner)
-    assert asked.status_code == 202 and asked.json()["kind"] == "plan"
+    assert asked.status_code == 201 and asked.json()["kind"] == "plan"
     retried = api.post("/api/v1/rotation/plans", json=RUN, headers=planner)
     assert retried.json()["id"] == asked.json()["id"]  # nothing new while it waits
     assert Worker(rotation).run_once() is not None

@@ -189,7 +189,7 @@ def _report(report: ConsolidatedReport, run_id: int, at: datetime, newer: int) -
     )  # fmt: skip
 
 
-@router.post(UNIT + "/consolidate", status_code=202)
+@router.post(UNIT + "/consolidate", status_code=201)
 def consolidate_unit(
     request: Request, user: Caller, call_id: CallId, unit_code: UnitCode
 ) -> JobOut:

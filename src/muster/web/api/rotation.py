@@ -434,7 +434,7 @@ async def upload_pool(
 # -- plans ------------------------------------------------------------------------------------
 
 
-@router.post("/rotation/plans", status_code=202)
+@router.post("/rotation/plans", status_code=201)
 def run_plan(request: Request, user: Caller, body: PlanIn) -> JobOut:
     """Plan a call's rotation as a background job (headquarters planners): poll `/jobs/{id}`;
     its result names the saved plan. A retry while the job waits or runs answers that job."""
