@@ -13,10 +13,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
 
-from muster.web.api import calls, files, lists, me, notices, worklist
+from muster.web.api import (
+    calls,
+    consolidation,
+    files,
+    jobs,
+    lists,
+    me,
+    notices,
+    rotation,
+    worklist,
+)
 from muster.web.api.base import PREFIX
 
-AREAS = (me, worklist, calls, lists, files, notices)
+AREAS = (me, worklist, calls, lists, files, notices, consolidation, jobs, rotation)
 router = APIRouter()
 for _area in AREAS:
     router.include_router(_area.router)
