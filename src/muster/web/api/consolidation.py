@@ -14,8 +14,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from muster.domain.completeness import UnitStatus
 from muster.domain.consolidation import ConsolidatedPerson, ConsolidatedReport, SourceEntry
 from muster.domain.errors import NotFound
+from muster.domain.submissions import Entry
 from muster.services.consolidation import (
     check_consolidate,
     consolidated_report,
@@ -24,9 +26,8 @@ from muster.services.consolidation import (
     pairs_to_review,
 )
 from muster.web.api.base import PREFIX, REFUSALS, ApiRoute, Caller, CallId, Code, UnitCode
-from muster.web.api.calls import CallOut, UnitStatusOut, call_out
+from muster.web.api.calls import CallOut, call_out
 from muster.web.api.jobs import JobOut, pending_job, start_job
-from muster.web.api.lists import EntryOut
 from muster.web.report_view import Pair, review_pairs
 from muster.web.security import muster_of
 
@@ -92,7 +93,7 @@ class ConsolidatedOut(BaseModel):
     entries_merged: int
     sections: list[SectionOut]
     counts: ReportCounts
-    completeness: list[UnitStatusOut]
+    completeness: list[UnitStatus]
 
 
 class ReportOut(BaseModel):
@@ -110,7 +111,7 @@ class PairSideOut(BaseModel):
 
     record_id: str
     source: ReportSourceOut
-    entry: EntryOut
+    entry: Entry
 
 
 class DecidedOut(BaseModel):
@@ -185,7 +186,7 @@ def _report(report: ConsolidatedReport, run_id: int, at: datetime, newer: int) -
         consolidation=run_id, consolidated_at=at, newer_entries=newer,
         generated_at=report.generated_at, show_medical=report.show_medical,
         entries_merged=report.entries_merged, sections=sections, counts=counts,
-        completeness=[UnitStatusOut.model_validate(r.as_json()) for r in report.completeness],
+        completeness=list(report.completeness),
     )  # fmt: skip
 
 
@@ -228,7 +229,7 @@ def unit_report(request: Request, user: Caller, call_id: CallId, unit_code: Unit
 def _pair(pair: Pair) -> PairOut:
     sides = [
         PairSideOut(record_id=side.record_id, source=_source(side.source),
-                entry=EntryOut.model_validate(side.source.entry, from_attributes=True))
+                entry=side.source.entry)
         for side in (pair.left, pair.right)
     ]  # fmt: skip
     decided = None if pair.decided is None else DecidedOut.model_validate(dict(pair.decided))
