@@ -13,10 +13,22 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
 
-from muster.web.api import calls, files, lists, me, notices
+from muster.web.api import (
+    audit,
+    calls,
+    files,
+    lists,
+    me,
+    notices,
+    people,
+    protection,
+    situation,
+    tokens,
+    users,
+)
 from muster.web.api.base import PREFIX
 
-AREAS = (me, calls, lists, files, notices)
+AREAS = (me, calls, lists, files, notices, situation, people, protection, audit, users, tokens)
 router = APIRouter()
 for _area in AREAS:
     router.include_router(_area.router)
