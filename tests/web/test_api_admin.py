@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -15,22 +14,9 @@ from muster.bootstrap import Muster
 from muster.domain.users import OPERATOR
 from muster.services.registry import add_user, set_hold
 from muster.web import create_app
-from tests.web.api_helpers import bearer, token_for
+from tests.web.api_helpers import token_for
 from tests.web.conftest import sign_in
-
-
-class Api:
-    """A client acting with one token."""
-
-    def __init__(self, app: Muster, user: str, unit: str, permissions: list[str]) -> None:
-        self.client = TestClient(create_app(app), follow_redirects=False)
-        self.headers = bearer(token_for(app, user, unit, permissions))
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(path, params=params, headers=self.headers)
-
-    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self.client.post(path, json=body, headers=self.headers)
+from tests.web.test_api_people import Api
 
 
 def _add(world: Muster, name: str, unit: str, permissions: list[str]) -> None:

@@ -25,16 +25,16 @@ NAMED = HEADER + ",Gim,Cheol-su,,1985-03-14,M,,illness,2021-07-01,no,yes,high fe
 
 
 class Api:
-    """A client acting with one token."""
+    """A client acting with one token (test_api_admin.py uses it, too)."""
 
     def __init__(self, app: Muster, user: str, unit: str, permissions: list[str]) -> None:
         self.client = TestClient(create_app(app), follow_redirects=False)
         self.headers = bearer(token_for(app, user, unit, permissions))
 
-    def get(self, path: str, **params: str) -> Any:
+    def get(self, path: str, **params: Any) -> Any:
         return self.client.get(path, params=params, headers=self.headers)
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
+    def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
         return self.client.post(path, json=body, headers=self.headers)
 
 
