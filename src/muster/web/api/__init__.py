@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.utils import get_openapi
 
 from muster.web.api import (
+    audit,
     calls,
     consolidation,
     files,
@@ -21,12 +22,20 @@ from muster.web.api import (
     lists,
     me,
     notices,
+    people,
+    protection,
     rotation,
+    situation,
+    tokens,
+    users,
     worklist,
 )
 from muster.web.api.base import PREFIX
 
-AREAS = (me, worklist, calls, lists, files, notices, consolidation, jobs, rotation)
+AREAS = (
+    me, worklist, calls, lists, files, notices, consolidation, jobs, rotation, situation,
+    people, protection, audit, users, tokens,
+)  # fmt: skip
 router = APIRouter()
 for _area in AREAS:
     router.include_router(_area.router)
