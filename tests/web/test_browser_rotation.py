@@ -1,6 +1,6 @@
 """HQ's planner in a real browser (Playwright driving Debian's chromium): opens a closed route
-and changes its seats, runs the planner as a background job and follows it to its end, opens the plan
-as a calendar and downloads the manifest of one route and day, which opens in openpyxl and
+and changes its seats, runs the planner as a background job and follows it to its end, opens
+the plan as a calendar and downloads the manifest of one route and day, which opens in openpyxl and
 lists the travellers of that day. Screenshots of each step go to `screenshots/`."""
 
 from __future__ import annotations
