@@ -8,7 +8,7 @@ hosts of the token's subtree; headquarters planners to write); nothing is filter
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
@@ -168,21 +168,6 @@ class PlanIn(BaseModel):
     time_limit: Annotated[int, Field(ge=1, le=300, description="Seconds")] = 30
 
 
-class PlanSummaryOut(BaseModel):
-    """A saved plan at a glance, counted as the token may see it."""
-
-    id: int
-    call_id: int | None
-    created_at: datetime
-    created_by: str
-    status: str
-    objective: int
-    bound: int
-    homes: int
-    outs: int
-    not_moved: int
-
-
 class TravellerOut(BaseModel):
     """Who a plan names (Latin and Hangul), and the workplace they come from or go to."""
 
@@ -238,7 +223,7 @@ class PlanRouteOut(BaseModel):
 class PlanOut(BaseModel):
     """A saved plan as the token may see it: every day with its routes, everyone not moved."""
 
-    summary: PlanSummaryOut
+    summary: PlanSummary
     start: date
     horizon_days: int
     beds: int = Field(description="Quarantine beds at home")
@@ -270,8 +255,8 @@ class ChangedOut(BaseModel):
 class CompareOut(BaseModel):
     """Two saved plans side by side, as the token may see them."""
 
-    first: PlanSummaryOut
-    second: PlanSummaryOut
+    first: PlanSummary
+    second: PlanSummary
     objective_change: int
     cells: list[CompareCellOut]
     added: list[ChangedOut] = Field(description="Moved by the second plan only")
@@ -288,10 +273,6 @@ def _route(r: RouteView) -> RouteOut:
         id=r.id, host=r.host, mode=r.mode, open_from=r.open_from, open_until=r.open_until,
         seats_home=r.seats_home, seats_out=r.seats_out, closed=r.closed,
     )  # fmt: skip
-
-
-def _summary(s: PlanSummary) -> PlanSummaryOut:
-    return PlanSummaryOut.model_validate(s, from_attributes=True)
 
 
 def _who(n: Named) -> TravellerOut:
@@ -448,11 +429,11 @@ def run_plan(request: Request, user: Caller, body: PlanIn) -> JobOut:
 
 
 @router.get("/rotation/plans")
-def list_plans(request: Request, user: Caller) -> list[PlanSummaryOut]:
+def list_plans(request: Request, user: Caller) -> list[PlanSummary]:
     """Every saved plan, newest first, counted as the token may see it (needs `plan`)."""
     muster = muster_of(request)
     with muster.uow() as uow:
-        return [_summary(s) for s in saved_plans(uow, user, muster.catalogue)]
+        return saved_plans(uow, user, muster.catalogue)
 
 
 @router.get("/rotation/plans/compare")
@@ -472,7 +453,7 @@ def compare(
         for d, r, x, y in found.cells
     ]  # fmt: skip
     return CompareOut(
-        first=_summary(found.first), second=_summary(found.second),
+        first=found.first, second=found.second,
         objective_change=found.objective_change, cells=cells,
         added=[ChangedOut(who=_who(n), direction=d) for n, d in found.added],
         removed=[ChangedOut(who=_who(n), direction=d) for n, d in found.removed],
@@ -502,7 +483,7 @@ def show_plan(request: Request, user: Caller, plan_id: PlanId) -> PlanOut:
         for n in view.not_moved
     ]  # fmt: skip
     return PlanOut(
-        summary=_summary(view.summary), start=view.start, horizon_days=view.horizon_days,
+        summary=view.summary, start=view.start, horizon_days=view.horizon_days,
         beds=view.beds, quarantine_days=view.quarantine_days,
         routes=[PlanRouteOut.model_validate(r, from_attributes=True) for r in view.routes],
         days=days, not_moved=not_moved, warnings=list(view.warnings),

@@ -162,8 +162,7 @@ async def routes_post(request: Request, viewer: Posted) -> Response:
             raise FormError("a route needs an id")
         open_from = _date(f.get("open_from", ""), "open from")
         open_until = _date(f.get("open_until", ""), "open until")
-        home = _int(f.get("seats_home", ""), "seats home", 0, 100_000)
-        out = _int(f.get("seats_out", ""), "seats out", 0, 100_000)
+        home, out = _seats(f)
         with muster.uow() as uow:
             add_route(
                 uow, user, route_id=route_id, host=f.get("host", ""), mode=f.get("mode", "other"),
@@ -171,6 +170,12 @@ async def routes_post(request: Request, viewer: Posted) -> Response:
             )  # fmt: skip
 
     return await _write(request, "rotation_routes.html", "/rotation/routes?done=route", change)
+
+
+def _seats(f: dict[str, str]) -> tuple[int, int]:
+    """A route form's seats per day home and out."""
+    return (_int(f.get("seats_home", ""), "seats home", 0, 100_000),
+            _int(f.get("seats_out", ""), "seats out", 0, 100_000))  # fmt: skip
 
 
 @router.post("/rotation/routes/{route_id}/window")
@@ -196,8 +201,7 @@ async def seats_post(request: Request, viewer: Posted, route_id: str) -> Respons
     f = await _fields(request)
 
     def change(muster: Muster, user: User) -> None:
-        home = _int(f.get("seats_home", ""), "seats home", 0, 100_000)
-        out = _int(f.get("seats_out", ""), "seats out", 0, 100_000)
+        home, out = _seats(f)
         with muster.uow() as uow:
             set_route_seats(uow, user, route_id, home, out)
 
