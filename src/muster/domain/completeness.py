@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +13,7 @@ from muster.domain.submissions import (
     SubmissionState,
     SubmissionSummary,
 )
-from muster.domain.units import UnitKind, UnitTree
+from muster.domain.units import Unit, UnitKind, UnitTree
 from muster.domain.users import User
 
 NOT_SUBMITTED = "not_submitted"
@@ -75,18 +75,20 @@ def unit_statuses(
     summaries: Mapping[str, SubmissionSummary],
     viewer: User,
     now: datetime | None = None,
+    only: Collection[str] | None = None,
 ) -> list[UnitStatus]:
     """Status of every expected unit the viewer may see at `now`, from submission summaries.
 
     A unit without a summary has submitted nothing. This loop runs over every unit of the
     scope (10,000 in the SPEC §8 target), so it reads plain values and looks enums up once.
+    With `only`, just those of these units (a page about one unit), without walking the tree.
     """
-    visible = None if viewer.is_operator else _subtree_codes(tree, viewer.unit_code)
+    visible = _visible(tree, viewer, only)
     kinds = {kind: kind.value for kind in UnitKind}
     states: dict[SubmissionState | None, str] = {s: s.value for s in SubmissionState}
     states[None] = NOT_SUBMITTED
     rows: list[UnitStatus] = []
-    for unit in tree.subtree(call.scope):
+    for unit in _expected(call, tree, only):
         if unit.code == call.issued_by or (visible is not None and unit.code not in visible):
             continue
         summary = summaries.get(unit.code, NOTHING_SUBMITTED)
@@ -105,6 +107,25 @@ def unit_statuses(
             )
         )
     return rows
+
+
+def _expected(call: Call, tree: UnitTree, only: Collection[str] | None) -> list[Unit]:
+    """The call's scope subtree, or the units of `only` inside it, in the order given."""
+    if only is None:
+        return tree.subtree(call.scope)
+    return [tree.get(c) for c in only if c in tree and tree.is_within(c, call.scope)]
+
+
+def _visible(tree: UnitTree, viewer: User, only: Collection[str] | None) -> set[str] | None:
+    """Codes the viewer may see among those asked for (None: the operator sees every unit)."""
+    if viewer.is_operator:
+        return None
+    if only is None:
+        return _subtree_codes(tree, viewer.unit_code)
+    root = viewer.unit_code
+    if root is None or root not in tree:
+        return set()
+    return {c for c in only if c in tree and tree.is_within(c, root)}
 
 
 def _subtree_codes(tree: UnitTree, root: str | None) -> set[str]:

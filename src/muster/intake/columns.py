@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import polars as pl
 
@@ -146,6 +147,7 @@ def _too_long(frame: pl.DataFrame, names: Sequence[str], limits: Limits) -> set[
     }
 
 
+@lru_cache(maxsize=256)  # built once per column shape: a 5-row upload should not pay for it
 def _typed(column: Column, date_system: int | None) -> pl.Expr:
     text = pl.col(RAW + column.name)
     empty = text == ""
@@ -211,6 +213,7 @@ def _plus_days(base: date, days: pl.Expr) -> pl.Expr:
     return (pl.lit(base) + pl.duration(days=days)).cast(pl.Date)
 
 
+@lru_cache(maxsize=256)
 def _problem(column: Column, limits: Limits, controls: bool, long: bool) -> pl.Expr:
     """The expected form for each bad cell of a column, null for good ones (first rule wins)."""
     text = pl.col(RAW + column.name)

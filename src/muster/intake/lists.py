@@ -48,8 +48,25 @@ def list_frame(checked: pl.DataFrame) -> pl.DataFrame:
 
 
 def duplicate_warnings(frame: pl.DataFrame, limits: Limits) -> list[RowWarning]:
-    """Warn about a person listed twice: same person_id, passport, or name and birth date."""
-    found = [_repeats(frame, order, column, key) for order, (column, key) in enumerate(_KEYS)]
+    """Warn about a person listed twice: same person_id, passport, or name and birth date.
+
+    One pass says which keys repeat at all (most lists repeat none); only those are traced.
+    """
+    repeating = frame.select(
+        pl.struct(_folded(key))
+        .filter(pl.all_horizontal(pl.col(name).is_not_null() for name in key))
+        .is_duplicated()
+        .any()
+        .alias(column)
+        for column, key in _KEYS
+    ).row(0)
+    found = [
+        _repeats(frame, order, column, key)
+        for order, (column, key) in enumerate(_KEYS)
+        if repeating[order]
+    ]
+    if not found:
+        return []
     hits = pl.concat(found).sort(ROW, "order").unique(ROW, keep="first", maintain_order=True)
     warnings = [
         RowWarning(row, column, value, _SAME_PERSON.format(first))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -472,8 +472,10 @@ def status(
     call_id: int,
     at: datetime | None = None,
     now: datetime | None = None,
+    units: Collection[str] | None = None,
 ) -> tuple[Call, list[UnitStatus]]:
-    """Completeness and timeliness of every expected unit in the actor's subtree, now or at `at`.
+    """Completeness and timeliness of every expected unit in the actor's subtree, now or at `at`
+    (with `units`, of those units only: a page about one unit reads one summary).
 
     Reads one summary per unit with an aggregated query rather than every version and event:
     `domain.completeness.completeness` on `load_all` gives the same rows, much slower. Entry
@@ -481,8 +483,11 @@ def status(
     entries naming held persons).
     """
     call, tree = _call_for(uow, actor, call_id)
-    mine = None if actor.is_operator else units_in_scope(actor, tree)
-    small = mine if mine is not None and len(mine) <= SMALL_SCOPE else None
+    if units is not None:
+        small: Collection[str] | None = units
+    else:
+        mine = None if actor.is_operator else units_in_scope(actor, tree)
+        small = mine if mine is not None and len(mine) <= SMALL_SCOPE else None
     summaries = uow.submissions.summaries(call_id, at, small)
     held: dict[int, int] = {}
     latest: dict[str, int] = {}
@@ -495,7 +500,7 @@ def status(
         if seen != found.entries:
             summaries[code] = replace(found, entries=seen)
     moment = at or now or datetime.now(UTC)  # units not yet due are pending, not missing
-    return call, unit_statuses(call, tree, summaries, actor, moment)
+    return call, unit_statuses(call, tree, summaries, actor, moment, units)
 
 
 def list_entries(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from muster.domain.submissions import (
@@ -96,8 +97,11 @@ class SubmissionRepository:
         exactly what `Submission.summary(at)` gives on the loaded aggregate. With `units`,
         only those units' submissions are read (a workplace's view reads one).
         """
-        query = summary_query(call_id, at, units)
-        rows = self._session.connection().execute(query).all()
+        query = summary_query(at is not None, bool(units))
+        bound: dict[str, object] = {"call_id": call_id, "at": at}
+        if units:
+            bound["units"] = list(units)
+        rows = self._session.connection().execute(query, bound).all()
         returned = SubmissionState.RETURNED.value
         return {
             code: SubmissionSummary(
@@ -331,23 +335,28 @@ class SubmissionRepository:
         return found
 
 
+@lru_cache(maxsize=4)
 def summary_query(
-    call_id: int, at: datetime | None, units: Collection[str] | None = None
+    dated: bool, some_units: bool
 ) -> Select[str, str, datetime, int, str | None, dict[str, int] | None]:
     """(unit, last state, first submitted at, latest entry count) per submission of a call.
 
     "Last" and "first" follow event ids, as `load_all` orders events; "latest" is the highest
-    version number. With `at`, only events and versions up to that moment count. The last
-    three are NULL for a submission without such an event or version.
+    version number. With `dated`, only events and versions up to the moment bound as `at`
+    count; with `some_units`, only the units bound as `units`. The last three are NULL for a
+    submission without such an event or version. Built once per shape, with the call and the
+    moment as bound parameters: a workplace's page asks this on every upload.
 
     One GROUP BY over the submissions of the call joined to their events and versions by
     index, then primary-key lookups of the rows it picked: no join between derived tables,
     so a PostgreSQL planner without fresh statistics cannot turn it into a quadratic loop.
     """
     s, e, v = SubmissionRow, SubmissionEventRow, SubmissionVersionRow
-    event_on = [e.submission_id == s.id, *([e.at <= at] if at is not None else [])]
-    version_on = [v.submission_id == s.id, *([v.created_at <= at] if at is not None else [])]
+    at = bindparam("at", type_=e.at.type)
+    event_on = [e.submission_id == s.id, *([e.at <= at] if dated else [])]
+    version_on = [v.submission_id == s.id, *([v.created_at <= at] if dated else [])]
     submitted = case((e.state == SubmissionState.SUBMITTED.value, e.id))
+    units = [s.unit_code.in_(bindparam("units", expanding=True))] if some_units else []
     picked = (
         select(
             s.id,
@@ -358,7 +367,7 @@ def summary_query(
         )
         .outerjoin(e, and_(*event_on))
         .outerjoin(v, and_(*version_on))
-        .where(s.call_id == call_id, *([s.unit_code.in_(list(units))] if units else []))
+        .where(s.call_id == bindparam("call_id"), *units)
         .group_by(s.id, s.unit_code)
         .subquery()
     )

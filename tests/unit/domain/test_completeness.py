@@ -86,3 +86,21 @@ def test_unit_statuses_from_summaries() -> None:
     seen = {r.unit: (r.state, r.timeliness.value, r.entries) for r in rows}
     assert seen["W3"] == ("returned", "late", 4)
     assert seen["W1"] == ("not_submitted", "missing", 0)
+
+
+def test_unit_statuses_of_some_units_equal_their_rows_of_the_whole_view() -> None:
+    late = SubmissionSummary(SubmissionState.SUBMITTED, DUE + timedelta(seconds=1), 4)
+    summaries = {"W3": late}
+    whole = {r.unit: r for r in unit_statuses(small_call(), small_tree(), summaries, OPERATOR)}
+    some = unit_statuses(small_call(), small_tree(), summaries, OPERATOR, only=["W3", "W1"])
+    assert some == [whole["W3"], whole["W1"]]
+    # the issuer and units outside the call's scope or the tree are not rows
+    assert unit_statuses(small_call(), small_tree(), {}, OPERATOR, only=["HQ", "NOPE"]) == []
+
+
+def test_unit_statuses_of_some_units_keep_to_the_viewers_subtree() -> None:
+    clerk = User("c2", "C2", frozenset({Permission.SUBMIT}))
+    rows = unit_statuses(small_call(), small_tree(), {}, clerk, only=["W3", "W1", "C2"])
+    assert [r.unit for r in rows] == ["W3", "C2"]
+    nowhere = User("x", "NOPE", frozenset({Permission.SUBMIT}))
+    assert unit_statuses(small_call(), small_tree(), {}, nowhere, only=["W3"]) == []

@@ -33,15 +33,25 @@ def submit_page(
 
 
 def _page(
-    request: Request, call_id: int, unit_code: str, q: str, extra: dict[str, Any], code: int = 200
+    request: Request,
+    call_id: int,
+    unit_code: str,
+    q: str,
+    extra: dict[str, Any],
+    code: int = 200,
+    roster: bool = True,
 ) -> Response:
-    """The submit page with the roster matching `q` (and an outcome or errors in `extra`)."""
+    """The submit page with the roster matching `q` (and an outcome or errors in `extra`).
+
+    After an upload (`roster=False`) the roster is a link away rather than read and drawn
+    again: the answer to an upload is its outcome.
+    """
     muster = muster_of(request)
     user = request.state.viewer.user
     with muster.uow() as uow:
-        call, rows = status(uow, user, muster.catalogue, call_id=call_id)
-        people = search_roster(uow, user, unit_code, q)
-    unit = next((r for r in rows if r.unit == unit_code), None)
+        call, rows = status(uow, user, muster.catalogue, call_id=call_id, units=[unit_code])
+        people = search_roster(uow, user, unit_code, q) if roster else None
+    unit = rows[0] if rows else None
     categories = [muster.catalogue.category(c) for c in call.categories]
     context = {
         "call": call, "unit": unit, "unit_code": unit_code, "q": q, "people": people,
@@ -84,15 +94,16 @@ async def _outcome(request: Request, call_id: int, unit_code: str, store: Any) -
     except IntakeRejected as rejected:
         errors = sorted(rejected.errors, key=lambda e: (e.row, e.column))
         return await run_in_threadpool(
-            _page, request, call_id, unit_code, "", {"errors": errors}, 422
+            _page, request, call_id, unit_code, "", {"errors": errors}, 422, False
         )
     except DomainError as error:
         if type(error) is not DomainError:
             raise
         return await run_in_threadpool(
-            _page, request, call_id, unit_code, "", {"refusal": str(error)}, 400
+            _page, request, call_id, unit_code, "", {"refusal": str(error)}, 400, False
         )
-    return await run_in_threadpool(_page, request, call_id, unit_code, "", {"outcome": outcome})
+    answer = {"outcome": outcome}
+    return await run_in_threadpool(_page, request, call_id, unit_code, "", answer, 200, False)
 
 
 @router.post(BASE + "/rows", response_class=HTMLResponse)
