@@ -3,6 +3,7 @@ roster, download the pre-filled template."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
@@ -10,9 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from muster.domain.errors import DomainError
 from muster.intake import IntakeRejected
+from muster.intake.errors import RowError
 from muster.services.files import list_template
 from muster.services.list_forms import FormRow, add_rows, search_roster
 from muster.services.lists import SubmitOutcome, status, submit_list
+from muster.store.uow import UnitOfWork
 from muster.web.render import render
 from muster.web.security import Posted, SignedIn, muster_of
 
@@ -33,6 +36,15 @@ def submit_page(
 
 
 def _page(
+    request: Request, call_id: int, unit_code: str, q: str, extra: dict[str, Any]
+) -> Response:
+    """The submit page with the roster matching `q`."""
+    with muster_of(request).uow() as uow:
+        return _page_in(uow, request, call_id, unit_code, q, extra)
+
+
+def _page_in(
+    uow: UnitOfWork,
     request: Request,
     call_id: int,
     unit_code: str,
@@ -41,16 +53,15 @@ def _page(
     code: int = 200,
     roster: bool = True,
 ) -> Response:
-    """The submit page with the roster matching `q` (and an outcome or errors in `extra`).
+    """The submit page read in `uow` (with an outcome or errors in `extra`).
 
     After an upload (`roster=False`) the roster is a link away rather than read and drawn
     again: the answer to an upload is its outcome.
     """
     muster = muster_of(request)
     user = request.state.viewer.user
-    with muster.uow() as uow:
-        call, rows = status(uow, user, muster.catalogue, call_id=call_id, units=[unit_code])
-        people = search_roster(uow, user, unit_code, q) if roster else None
+    call, rows = status(uow, user, muster.catalogue, call_id=call_id, units=[unit_code])
+    people = search_roster(uow, user, unit_code, q) if roster else None
     unit = rows[0] if rows else None
     categories = [muster.catalogue.category(c) for c in call.categories]
     context = {
@@ -75,35 +86,41 @@ async def upload(
     data = await file.read(muster.settings.max_upload_bytes + 1)
     name = file.filename or "upload"
 
-    def store() -> SubmitOutcome:
-        with muster.uow() as uow:
-            return submit_list(
-                uow, viewer.user, muster.archive, call_id=call_id, unit_code=unit_code,
-                data=data, filename=name, limits=muster.limits(), now=muster.clock(),
-            )  # fmt: skip
+    def store(uow: UnitOfWork) -> SubmitOutcome:
+        return submit_list(
+            uow, viewer.user, muster.archive, call_id=call_id, unit_code=unit_code,
+            data=data, filename=name, limits=muster.limits(), now=muster.clock(),
+        )  # fmt: skip
 
     return await _outcome(request, call_id, unit_code, store)
 
 
-async def _outcome(request: Request, call_id: int, unit_code: str, store: Any) -> Response:
-    """Run a submission in a worker thread; the page with its outcome or its errors."""
+async def _outcome(
+    request: Request, call_id: int, unit_code: str, store: Callable[[UnitOfWork], SubmitOutcome]
+) -> Response:
+    """Store a submission and answer with its outcome or its errors, in one unit of work (the
+    page reads the tree and the call the submission just read), in a worker thread."""
     from starlette.concurrency import run_in_threadpool
 
-    try:
-        outcome = await run_in_threadpool(store)
-    except IntakeRejected as rejected:
-        errors = sorted(rejected.errors, key=lambda e: (e.row, e.column))
-        return await run_in_threadpool(
-            _page, request, call_id, unit_code, "", {"errors": errors}, 422, False
-        )
-    except DomainError as error:
-        if type(error) is not DomainError:
-            raise
-        return await run_in_threadpool(
-            _page, request, call_id, unit_code, "", {"refusal": str(error)}, 400, False
-        )
-    answer = {"outcome": outcome}
-    return await run_in_threadpool(_page, request, call_id, unit_code, "", answer, 200, False)
+    def answer() -> Response:
+        with muster_of(request).uow() as uow:
+            try:
+                extra: dict[str, Any] = {"outcome": store(uow)}
+                code = 200
+            except IntakeRejected as rejected:
+                extra, code = {"errors": sorted(rejected.errors, key=_by_place)}, 422
+            except DomainError as error:
+                if type(error) is not DomainError:
+                    raise
+                extra, code = {"refusal": str(error)}, 400
+            uow.session.rollback()  # whatever failed is undone; what committed stays
+            return _page_in(uow, request, call_id, unit_code, "", extra, code, roster=False)
+
+    return await run_in_threadpool(answer)
+
+
+def _by_place(error: RowError) -> tuple[int, str]:
+    return error.row, error.column
 
 
 @router.post(BASE + "/rows", response_class=HTMLResponse)
@@ -124,14 +141,13 @@ async def rows_post(request: Request, viewer: Posted, call_id: int, unit_code: s
     ]  # fmt: skip
     muster = muster_of(request)
 
-    def store() -> SubmitOutcome:
+    def store(uow: UnitOfWork) -> SubmitOutcome:
         if not rows:
             raise DomainError("tick at least one person to add")
-        with muster.uow() as uow:
-            return add_rows(
-                uow, viewer.user, muster.archive, call_id=call_id, unit_code=unit_code,
-                rows=rows, limits=muster.limits(), now=muster.clock(),
-            )  # fmt: skip
+        return add_rows(
+            uow, viewer.user, muster.archive, call_id=call_id, unit_code=unit_code,
+            rows=rows, limits=muster.limits(), now=muster.clock(),
+        )  # fmt: skip
 
     return await _outcome(request, call_id, unit_code, store)
 
