@@ -278,6 +278,8 @@ class HoldRepository:
         self, version_id: int, found: Sequence[tuple[int, str, str]], at: datetime
     ) -> int:
         """Record (row, person_id, kind) matches of a version not recorded yet; returns how many."""
+        if not found:
+            return 0
         known = {
             (row, pid)
             for row, pid in self._session.execute(

@@ -75,6 +75,15 @@ class DeploymentRow(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
 
 
+class RevisionRow(Base):
+    """A token that changes with every change of what it names ("units": the tree), so a
+    process can keep what it built from it until the token differs."""
+
+    __tablename__ = "revisions"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
 class UserRow(Base):
     """A user attached to one unit, with permissions (comma-separated)."""
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
+import weakref
 from collections.abc import Collection
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from muster.domain.units import Unit, UnitKind, UnitTree, WorkplaceType
 from muster.domain.users import Permission, User
-from muster.store.tables import UnitRow, UserRow
+from muster.store.tables import RevisionRow, UnitRow, UserRow
 
 KINDS = {k.value: k for k in UnitKind}
+_UNITS_TOKEN = select(RevisionRow.token).where(RevisionRow.name == "units")
+_NEW_UNITS_TOKEN = (
+    update(RevisionRow).where(RevisionRow.name == "units").values(token=bindparam("token"))
+)
 TYPES = {t.value: t for t in WorkplaceType}
 
 
@@ -46,23 +53,61 @@ def unit_values(unit: Unit) -> dict[str, Any]:
     return values
 
 
+class _TreeCache:
+    """The last tree each database gave this process, with the revision token read before it.
+
+    A tree is immutable, so threads share it. Whoever changes a unit writes a new token in
+    the same transaction (`UnitRepository.save`); the token is read before the units, so a
+    kept tree is never older than its token says.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: weakref.WeakKeyDictionary[Engine, tuple[str, UnitTree]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, engine: Engine, token: str | None) -> UnitTree | None:
+        with self._lock:
+            kept = self._kept.get(engine)
+        return kept[1] if kept is not None and token is not None and kept[0] == token else None
+
+    def keep(self, engine: Engine, token: str | None, tree: UnitTree) -> None:
+        if token is not None:
+            with self._lock:
+                self._kept[engine] = (token, tree)
+
+
+TREES = _TreeCache()
+
+
 class UnitRepository:
-    """Loads the tree once per unit of work and saves units."""
+    """Loads the tree once per unit of work (and once per change in a process) and saves
+    units."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._tree: UnitTree | None = None
+        self._changed_in: object = None  # the transaction that wrote a new token
 
     def tree(self) -> UnitTree:
         """The whole organisation tree."""
         if self._tree is None:
-            # fetchall, not row-by-row iteration: one driver call for the 10,000 units
-            rows = self._session.connection().execute(select(*UNIT_COLUMNS)).all()
-            self._tree = UnitTree([unit_from_values(*row) for row in rows])
+            conn = self._session.connection()
+            token = conn.execute(_UNITS_TOKEN).scalar()
+            if self._changed_in is self._session.get_transaction():
+                token = None  # this transaction's own changes: not for other requests
+            self._tree = TREES.get(conn.engine, token)
+            if self._tree is None:
+                # fetchall, not row-by-row iteration: one driver call for the 10,000 units
+                rows = conn.execute(select(*UNIT_COLUMNS)).all()
+                self._tree = UnitTree([unit_from_values(*row) for row in rows])
+                TREES.keep(conn.engine, token, self._tree)
         return self._tree
 
     def save(self, unit: Unit) -> Unit | None:
         """Insert or update a unit; returns the previous version, if any."""
+        self._new_token()
         existing = self._session.get(UnitRow, unit.code)
         before = unit_from_row(existing) if existing else None
         values = unit_values(unit)
@@ -73,6 +118,13 @@ class UnitRepository:
                 setattr(existing, key, value)
         self._tree = None
         return before
+
+    def _new_token(self) -> None:
+        """A new revision token for the tree, once per transaction that changes a unit."""
+        transaction = self._session.get_transaction()
+        if transaction is None or transaction is not self._changed_in:
+            self._session.execute(_NEW_UNITS_TOKEN, {"token": uuid.uuid4().hex})
+            self._changed_in = self._session.get_transaction()
 
     def flush(self) -> None:
         """Send pending inserts (parents first) so children can refer to them."""
