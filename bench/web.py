@@ -47,6 +47,7 @@ HEADER = (
     "person_id,family_name,given_name,name_native,date_of_birth,sex,passport_no,"
     "category,since,fit_to_travel,wants_to_return,note\n"
 )
+SIGNING = asyncio.Semaphore(8)  # sign-ins (argon2) eight at a time: set-up, not measured
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -112,16 +113,13 @@ async def _clerk(
     other (with `--pause`, a random wait before each), timing each upload (argon2 sign-ins
     do not compete with the timed uploads)."""
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
-        page = await client.get("/sign-in")
-        token = TOKEN.search(page.text)
-        assert token
-        data = {"name": f"clerk{w:03d}", "password": PASSWORD, "csrf_token": token.group(1)}
-        await client.post("/sign-in", data=data)
-        form = await client.get(f"/calls/{call_id}/units/W{w:03d}/submit")
-        csrf = TOKEN.search(form.text)
-        assert csrf, form.status_code
+        async with SIGNING:
+            csrf = await _sign_in(client, call_id, w)
+        await ready.wait()  # a clerk who could not sign in still lets the others start
+        if csrf is None:
+            out["errors"].append(f"W{w:03d}: could not sign in")
+            return
         upload = f"/calls/{call_id}/units/W{w:03d}/upload"
-        await ready.wait()
         pace = random.Random(w)
         for round_ in range(args.rounds):
             if args.pause:  # a person between two uploads: 0 to 2 x --pause seconds
@@ -129,9 +127,7 @@ async def _clerk(
             files = {"file": (f"w{w}.csv", _list(w, round_), "text/csv")}
             started = time.perf_counter()
             try:
-                response = await client.post(
-                    upload, data={"csrf_token": csrf.group(1)}, files=files
-                )
+                response = await client.post(upload, data={"csrf_token": csrf}, files=files)
             except httpx.HTTPError as error:
                 out["errors"].append(f"W{w:03d}: {error!r}")
                 continue
@@ -140,6 +136,27 @@ async def _clerk(
                 out["acked"].append((f"W{w:03d}", round_ + 1))
             else:
                 out["errors"].append(f"W{w:03d}: HTTP {response.status_code}")
+
+
+async def _sign_in(client: httpx.AsyncClient, call_id: int, w: int) -> str | None:
+    """Sign in (again after a 503 on a busy server: argon2 by 100 at once is slow, not
+    timed); the CSRF token of the upload form, or None after five tries."""
+    for _ in range(5):
+        page = await client.get("/sign-in")
+        token = TOKEN.search(page.text)
+        if token is None:
+            await asyncio.sleep(float(page.headers.get("retry-after", "2")))
+            continue
+        data = {"name": f"clerk{w:03d}", "password": PASSWORD, "csrf_token": token.group(1)}
+        signed = await client.post("/sign-in", data=data)
+        if signed.status_code != 303:
+            await asyncio.sleep(float(signed.headers.get("retry-after", "2")))
+            continue
+        form = await client.get(f"/calls/{call_id}/units/W{w:03d}/submit")
+        csrf = TOKEN.search(form.text)
+        if csrf is not None:
+            return csrf.group(1)
+    return None
 
 
 def _serve(url: str, port: int, data_dir: Path, workers: int) -> subprocess.Popen[bytes]:
