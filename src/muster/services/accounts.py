@@ -7,7 +7,9 @@ so a copy of the database signs nobody in. Every sign-in, failure and sign-out i
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -29,6 +31,9 @@ MIN_PASSWORD = 10
 LANGUAGES = ("en", "ko")
 
 _hasher = PasswordHasher()
+# Each argon2 run takes 64 MiB and a core for tens of milliseconds: a burst of sign-ins (a
+# morning, or someone hammering the form) queues here instead of taking the memory at once.
+_HASHING = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 class SignInRefused(DomainError):
@@ -54,7 +59,8 @@ def hash_password(password: str) -> str:
     """An argon2id hash of a password that is long enough."""
     if len(password) < MIN_PASSWORD:
         raise DomainError(f"a password needs at least {MIN_PASSWORD} characters")
-    return _hasher.hash(password)
+    with _HASHING:
+        return _hasher.hash(password)
 
 
 def set_password(
@@ -122,8 +128,10 @@ def _dummy_hash() -> str:
 
 def _verify(stored: str | None, password: str) -> bool:
     """True when the password matches; a missing hash is checked against a dummy."""
+    checked = stored or _dummy_hash()
     try:
-        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
+        with _HASHING:
+            return _hasher.verify(checked, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
