@@ -4,16 +4,20 @@ through the real services on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from muster.bootstrap import Muster
 from muster.domain.access import REDACTED
 from muster.domain.errors import DomainError, NotFound, NotPermitted, OutOfScope
-from muster.domain.users import OPERATOR
+from muster.domain.units import UnitTree
+from muster.domain.users import OPERATOR, Permission, User
+from muster.intake import read_people
 from muster.services.accounts import SignInRefused, session_viewer, set_password, sign_in
 from muster.services.actors import resolve_user
-from muster.services.audit import AuditFilter, audit_csv, audit_log
-from muster.services.people import current_holds, person_page, search_people
-from muster.services.registry import add_user, set_hold
+from muster.services.audit import AuditFilter, _place, audit_csv, audit_log
+from muster.services.lists import list_entries
+from muster.services.people import NAME_KEYS, current_holds, person_page, search_people
+from muster.services.registry import add_user, import_people, set_hold
 from muster.services.users import (
     change_password,
     disable_user,
@@ -21,7 +25,9 @@ from muster.services.users import (
     reset_password,
     users_of_subtree,
 )
-from tests.integration.conftest import Clock
+from muster.store.tables import PersonRow
+from muster.store.uow import UnitOfWork
+from tests.integration.conftest import PEOPLE_CSV, Clock
 from tests.integration.test_call_loop import HEADER, _issue, _submit
 
 KIM = ("Kim Chol Su", "Gim Cheol-su", "김철수", "金哲洙", "KIM, Chol Su", "Kim Cheolsu")
@@ -49,6 +55,29 @@ def test_other_scripts_passport_and_person_id_find_the_person(muster: Muster) ->
     assert _search(muster, "mission", "Pak") == ["P3"]  # a lone family name
     assert _search(muster, "mission", "Choe Un Hui") == []
     assert _search(muster, "mission", "   ") == []
+
+
+def test_stored_keys_follow_the_registry_and_missing_ones_are_worked_out(
+    muster: Muster,
+) -> None:
+    with muster.uow() as uow:  # keys stored as the registry is imported
+        row = uow.session.get(PersonRow, "P1")
+        assert row is not None and (row.family_key, row.name_keys) == ("KIM", NAME_KEYS)
+        assert row.passport_key == "M1234567"
+    renamed = PEOPLE_CSV.replace("P1,Kim,Chol Su,김철수", "P1,Choe,Un Hui,최은희")
+    assert renamed != PEOPLE_CSV
+    with muster.uow() as uow:
+        import_people(uow, OPERATOR, read_people(renamed.encode(), "people.csv"))
+    assert _search(muster, "hq", "Kim Chol Su") == [] and _search(muster, "hq", "최은희") == ["P1"]
+    with muster.uow() as uow:  # as after an upgrade, or a normaliser whose keys changed
+        gone = {"family_key": None, "given_key": None, "passport_key": None, "name_keys": None}
+        uow.session.execute(update(PersonRow).values(**gone))
+        uow.commit()
+    assert _search(muster, "hq", "Choe Eun-hui") == ["P1"]
+    assert _search(muster, "mission", "Ri Yong Hui") == ["P2"]
+    with muster.uow() as uow:
+        assert uow.people.stale_name_keys(NAME_KEYS) == []
+        assert uow.people.stale_name_keys(NAME_KEYS + 1) != []  # a newer version: all again
 
 
 def test_another_subtree_finds_nothing(muster: Muster) -> None:
@@ -177,6 +206,74 @@ def test_the_audit_log_is_read_within_the_subtree_and_holds_stay_hidden(
     assert text.startswith("at,actor,action,entity,entity_id,units,before,after")
     assert "read_person" in text and "c2.admin" not in text.split("add_user")[0]
     assert reads.count("c1.admin") == 3  # two pages read, one export
+
+
+def test_the_database_places_events_as_the_log_says_and_pages_them(
+    muster: Muster, clock: Clock
+) -> None:
+    """Counting and paging in the database (store.audit.placed_in) shows each administrator
+    exactly the events `_place` puts in their subtree, a list's reads in its unit."""
+    for name, unit in (("c1.admin", "C1"), ("c2.admin", "C2"), ("m.admin", "M1")):
+        with muster.uow() as uow:
+            add_user(uow, OPERATOR, name, unit, ["admin"])
+    call_id = _issue(muster)
+    _submit(muster, call_id, "W1", HEADER + "P1,Kim,Chol Su,,,M,,illness,,no,yes,\n", "w1")
+    with muster.uow() as uow:
+        set_hold(uow, OPERATOR, "P2", True, "asked for protection", clock())
+    with muster.uow() as uow:
+        list_entries(uow, resolve_user(uow, "north"), muster.catalogue, call_id=call_id,
+                     unit_code="W1")  # fmt: skip
+        person_page(uow, resolve_user(uow, "north"), muster.catalogue, "P1", clock())
+    for query in ("Kim", "Ri Yong Hui", "nobody"):
+        with muster.uow() as uow:
+            search_people(uow, resolve_user(uow, "hq"), query, clock())
+    with muster.uow() as uow:
+        assert [e.entity_id for e in uow.audit.events({"read_list"})] == [f"{call_id}/W1/1"]
+        tree = uow.units.tree()
+    for name, unit_filter in (("c1.admin", ""), ("c2.admin", ""), ("m.admin", ""),
+                              ("m.admin", "C2"), ("hq", "C1"), ("hq", "")):  # fmt: skip
+        page, pages = 1, 1
+        while page <= pages:  # each page against the log as it is then (reads add events)
+            with muster.uow() as uow:
+                admin = resolve_user(uow, name)
+                expected = _placed_for(uow, admin, tree, unit_filter)
+                found = audit_log(uow, admin, AuditFilter(unit=unit_filter), clock(), page=page)
+            shown = [(p.event.id, p.units) for p in found.events]
+            assert shown == expected[(page - 1) * 50 : page * 50], (name, unit_filter, page)
+            assert found.total == len(expected) and found.pages == -(-len(expected) // 50)
+            page, pages = page + 1, found.pages
+    with muster.uow() as uow:
+        hidden = {
+            e.id
+            for e in uow.audit.events()
+            if e.action == "hold"
+            or (e.action == "search_people" and "P2" in (e.after or {}).get("found", []))
+        }
+        every = audit_log(uow, resolve_user(uow, "m.admin"), AuditFilter(), clock(), page=1)
+    assert len(hidden) == 2 and not hidden & {p.event.id for p in every.events}
+    with muster.uow() as uow:
+        c1 = audit_log(uow, resolve_user(uow, "c1.admin"), AuditFilter(action="read_list"), clock())
+    assert [p.units for p in c1.events] == [("W1",)]  # a list's read, in the list's unit
+
+
+def _placed_for(
+    uow: UnitOfWork, admin: User, tree: UnitTree, unit: str
+) -> list[tuple[int, tuple[str, ...]]]:
+    """What the log shows an administrator, worked out from `_place` event by event: the
+    events placed in their subtree (or the filter's unit's; the whole log at headquarters
+    without one), less, without `protection`, what would reveal a hold."""
+    every = _place(uow, uow.audit.search())
+    held = uow.holds.held() | {h[0] for h in uow.holds.history()}
+    if not admin.has(Permission.PROTECTION):
+        events = {e.id: e for e in uow.audit.events()}
+        every = [(i, units) for i, units in every if not (
+            events[i].action == "hold" or (events[i].action in ("read_person", "search_people")
+            and (events[i].entity_id in held
+                 or held & set((events[i].after or {}).get("found", [])))))]  # fmt: skip
+    if admin.unit_code == "HQ" and not unit:
+        return every
+    wanted = {u.code for u in tree.subtree(unit or admin.unit_code or "")}
+    return [(i, units) for i, units in every if wanted.intersection(units)]
 
 
 def test_audit_csv_cells_are_formula_safe(muster: Muster, clock: Clock) -> None:

@@ -130,26 +130,60 @@ def test_the_pool_a_page_a_file_and_its_errors(rotation: Muster, api: TestClient
     bad = POOL_HEADER + "R9,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
     bad += "R10,Ma,Chol,마철,1990-02-30,M,factory,XA,soon\n"
     files = {"file": ("pool.csv", bad.encode(), "text/csv")}
-    refused = api.post("/api/v1/rotation/pool", files=files, headers=planner)
-    assert refused.status_code == 422
-    body = refused.json()
-    assert body["count"] == 2 == len(body["errors"])
-    assert {(e["row"], e["column"], e["value"]) for e in body["errors"]} == {
+    refused = _pool_job(rotation, api, planner, files)
+    assert refused["state"] == "failed" and refused["kind"] == "import"
+    errors = refused["result"]["errors"]
+    assert {(e["row"], e["column"], e["value"]) for e in errors} == {
         (3, "date_of_birth", "1990-02-30"), (3, "ready", "soon"),
     }  # fmt: skip
-    assert all(e["expected"] for e in body["errors"])
+    assert all(e["expected"] for e in errors) and "nothing was imported" in refused["error"]
     good = POOL_HEADER + "R7,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
     files = {"file": ("pool.csv", good.encode(), "text/csv")}
-    loaded = api.post("/api/v1/rotation/pool", files=files, headers=planner)
-    assert loaded.status_code == 200 and loaded.json() == {"imported": 1}
-    again = api.post("/api/v1/rotation/pool", files=files, headers=planner)  # the same file
-    assert again.json() == {"imported": 1}
+    loaded = _pool_job(rotation, api, planner, files)
+    assert loaded["state"] == "done" and loaded["result"]["records"] == 1
+    again = _pool_job(rotation, api, planner, files)  # the same file, without a key
+    assert again["id"] != loaded["id"] and again["result"]["records"] == 1
     everyone = api.get("/api/v1/rotation/pool", headers=planner).json()
     assert everyone["total"] == 3
     assert sorted(r["replacement_id"] for r in everyone["replacements"]) == ["R1", "R2", "R7"]
     mission = _planner(rotation, "m.planner", "M1")
-    refused = api.post("/api/v1/rotation/pool", files=files, headers=mission)
-    assert refused.status_code == 403
+    refused_now = api.post("/api/v1/rotation/pool", files=files, headers=mission)
+    assert refused_now.status_code == 403  # refused at once: nothing kept, no job
+
+
+def _pool_job(
+    world: Muster, api: TestClient, headers: dict[str, str], files: dict[str, Any]
+) -> dict[str, Any]:
+    """Send a pool file (202: kept, its import queued), run the job, the job as it ended."""
+    sent = api.post("/api/v1/rotation/pool", files=files, headers=headers)
+    assert sent.status_code == 202, sent.text
+    body = sent.json()
+    assert sent.headers["location"] == f"/api/v1/jobs/{body['id']}"
+    assert (body["kind"], body["state"], body["parameters"]["kind"]) == (
+        "import", "queued", "replacements",
+    )  # fmt: skip
+    assert Worker(world).run_once() is not None
+    return dict(api.get(sent.headers["location"], headers=headers).json())
+
+
+def test_a_pool_file_sent_again_with_its_key_queues_one_job(
+    rotation: Muster, api: TestClient
+) -> None:
+    planner = {**_planner(rotation), "Idempotency-Key": "pool-1"}
+    good = POOL_HEADER + "R7,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
+    files = {"file": ("pool.csv", good.encode(), "text/csv")}
+    first = api.post("/api/v1/rotation/pool", files=files, headers=planner)
+    again = api.post("/api/v1/rotation/pool", files=files, headers=planner)
+    assert first.status_code == again.status_code == 202
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["location"] == first.headers["location"]
+    with rotation.uow() as uow:
+        kept = [f for f in uow.files.every() if f.purpose == "replacements"]
+    assert len(kept) == 1  # received once
+    other = {"file": ("pool.csv", (good + good.splitlines()[1] + "\n").encode(), "text/csv")}
+    reused = api.post("/api/v1/rotation/pool", files=other, headers=planner)
+    assert reused.status_code == 422 and reused.json()["errors"][0]["column"] == "Idempotency-Key"
 
 
 def _run_plan(world: Muster, api: TestClient, headers: dict[str, str]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """HQ's planner in a real browser (Playwright driving Debian's chromium): opens a closed route
 and changes its seats, runs the planner as a background job and follows it to its end, opens
 the plan as a calendar and downloads the manifest of one route and day, which opens in openpyxl and
-lists the travellers of that day. Screenshots of each step go to `screenshots/`."""
+lists the travellers of that day; then sends a replacements file, which is loaded by a job whose
+page leads back to the pool. Screenshots of each step go to `screenshots/`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, expect
 from muster.bootstrap import Muster
 from muster.domain.users import OPERATOR
 from muster.services.rotation import set_route_window
-from tests.web.rotation_world import build_rotation
+from tests.web.rotation_world import POOL_HEADER, build_rotation
 from tests.web.test_web_browser import Journey, browser, server  # noqa: F401 (fixtures)
 
 
@@ -100,3 +101,17 @@ def test_hq_edits_a_route_runs_a_plan_and_downloads_a_manifest(
     page.goto(server + "/rotation/plans")
     expect(page.locator("#plans tbody tr")).to_have_count(1)
     trip.check(page, "rotation-plans")
+
+    page.goto(server + "/rotation/pool")
+    good = POOL_HEADER + "R7,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
+    page.set_input_files(
+        "#file", files=[{"name": "pool.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+    )
+    page.click("#upload")
+    page.wait_for_url(re.compile(r".*/jobs/\d+$"), timeout=60_000)  # the import job's page
+    expect(page.locator("#job-state[data-state=done]")).to_be_visible(timeout=120_000)
+    expect(page.locator("#outcome")).to_contain_text("1")
+    trip.check(page, "rotation-pool-job-done")
+    page.click("#job-result")
+    page.wait_for_url(re.compile(r".*/rotation/pool$"), timeout=60_000)
+    expect(page.locator("#pool")).to_contain_text("마일")

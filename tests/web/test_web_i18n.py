@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 from muster.bootstrap import Muster
+from muster.domain.users import OPERATOR
+from muster.services.jobs import enqueue
+from muster.services.rotation import set_host, set_quarantine, set_route_seats, set_route_window
+from muster.store.tables import JobRow
 from muster.web.i18n import choose_language, translations
 from muster.web.localise import localise
+from muster.worker import Worker
 from tests.web.conftest import BAD_CSV, signed_in
 from tests.web.messages import untranslated, web_messages
+from tests.web.rotation_world import build_rotation, saved_plan
 
 KO = Path(__file__).parents[2] / "src/muster/web/locales/ko/LC_MESSAGES"
 
@@ -61,6 +68,68 @@ def test_korean_pages_have_no_untranslated_string(world: Muster) -> None:
         response = client.get(path, headers=korean)
         assert response.status_code == 200, path
         assert untranslated(response.text) == [], path
+
+
+def _tight(world: Muster, rotation: str) -> int:
+    """A plan of the rotation world with one seat a day each way and one quarantine bed."""
+    with world.uow() as uow:
+        set_host(uow, OPERATOR, "XA", rotation, None)
+    with world.uow() as uow:
+        set_quarantine(uow, OPERATOR, 1, 14)
+    with world.uow() as uow:
+        set_route_seats(uow, OPERATOR, "sinuiju", 1, 1)
+    return saved_plan(world, "hq", horizon=5)
+
+
+def _details(html: str) -> list[str]:
+    """The not-moved details of a plan page."""
+    return [" ".join(d.split()) for d in re.findall(r'<td class="detail">(.*?)</td>', html, re.S)]
+
+
+def test_korean_plan_details_and_job_failures_have_no_untranslated_string(
+    world: Muster,
+) -> None:
+    with world.uow() as uow:  # no rotation data yet: planning fails for want of quarantine
+        hq = uow.users.get("hq")
+        assert hq is not None
+    params = {"call_id": 1, "start": "2021-08-01", "horizon_days": 5, "time_limit": 5}
+    with world.uow() as uow:
+        failing = [enqueue(uow, hq, "plan", params, world.clock())]
+    with world.uow() as uow:  # a job whose parameters were spoilt after it was asked for
+        failing.append(uow.jobs.add(JobRow(
+            kind="plan", parameters={**params, "call_id": "one"}, requested_by="hq",
+            unit_code="HQ", state="queued", progress_done=0, progress_total=0,
+            progress_message="", attempts=0, created_at=world.clock(),
+        )))  # fmt: skip
+        uow.commit()
+    while Worker(world).run_once() is not None:
+        pass
+    build_rotation(world)
+    plans = [_tight(world, "free"), _tight(world, "paired")]  # capacity; no replacement
+    with world.uow() as uow:
+        set_route_window(uow, OPERATOR, "sinuiju", None, None)
+    plans.append(saved_plan(world, "hq"))  # the route closed
+    client, _ = signed_in(world, "hq")
+    korean, english = {"accept-language": "ko"}, {"accept-language": "en"}
+    shown: list[str] = []
+    for plan in plans:
+        page = client.get(f"/rotation/plans/{plan}", headers=korean).text
+        assert untranslated(page) == [], plan
+        details = [d for d in _details(page) if d]
+        assert details and all(re.search("[가-힣]", d) for d in details), details
+        shown += details
+        english_details = _details(client.get(f"/rotation/plans/{plan}", headers=english).text)
+        assert untranslated(" ".join(f"<p>{d}</p>" for d in english_details if d)) != []
+    assert any("격리 병상 부족 2021-08-02..2021-08-05; 귀국 좌석 부족" in d for d in shown)
+    assert any("교대 인원 1명이 모두" in d for d in shown)
+    assert any("왕복 경로가 열리지 않음" in d for d in shown)
+    for job_id in failing:
+        page = client.get(f"/jobs/{job_id}", headers=korean).text
+        assert 'data-state="failed"' in page and untranslated(page) == [], page
+        assert untranslated(client.get(f"/jobs/{job_id}", headers=english).text) != []
+    assert "격리 수용 능력이 설정되지 않았습니다" in client.get(f"/jobs/{failing[0]}",
+                                                      headers=korean).text  # fmt: skip
+    assert "정수로 필요합니다" in client.get(f"/jobs/{failing[1]}", headers=korean).text
 
 
 def test_english_pages_are_detected_as_english(world: Muster) -> None:

@@ -102,9 +102,10 @@ def test_a_failed_job_shows_the_reason_and_the_file_errors(world: Muster) -> Non
     client, _ = signed_in(world, "hq")
     page = client.get(f"/jobs/{job_id}").text
     assert 'data-state="failed"' in page
-    assert "The file was refused: 1 errors, listed below; nothing was imported." in page
+    assert "The file was not accepted: 1 errors." in page
+    assert '<tr class="error-row" data-row="2">' in page  # against its row, as on the upload
     korean = client.get(f"/jobs/{job_id}", headers={"accept-language": "ko"}).text
-    assert "파일이 거부되었습니다" in korean and "<td>NOPE</td>" in korean
+    assert "파일이 접수되지 않았습니다" in korean and "<td>NOPE</td>" in korean
     assert untranslated(korean) == []
     assert "<td>NOPE</td>" in page and "Traceback" not in page
 

@@ -187,18 +187,30 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+def _pool_job(world: Muster, client: TestClient, token: str, name: str, data: bytes) -> str:
+    """Send a pool file: kept at once, its import queued; the job's page after a worker ran it."""
+    sent = client.post(
+        "/rotation/pool",
+        data={"csrf_token": token},
+        files={"file": (name, data, "text/csv")},
+    )
+    assert sent.status_code == 303 and re.fullmatch(r"/jobs/\d+", sent.headers["location"])
+    assert (name, "incomplete") in _received(world)  # kept before anything else
+    queued = client.get(sent.headers["location"]).text
+    assert 'data-state="queued"' in queued and 'hx-trigger="every 1s"' in queued
+    assert Worker(world).run_once() is not None
+    return client.get(sent.headers["location"]).text
+
+
 def test_pool_upload_kept_errors_against_rows_and_pages(rotation: Muster) -> None:
     client, token = _planner(rotation)
     bad = POOL_HEADER + "R9,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
     bad += "R10,Ma,Chol,마철,1990-02-30,M,factory,XA,soon\n"
-    refused = client.post(
-        "/rotation/pool",
-        data={"csrf_token": token},
-        files={"file": ("pool.csv", bad.encode(), "text/csv")},
-    )
-    assert refused.status_code == 422
-    rows = re.findall(r'class="error-row" data-row="(\d+)"', refused.text)
-    assert rows == ["3", "3"] and "1990-02-30" in refused.text and "soon" in refused.text
+    refused = _pool_job(rotation, client, token, "pool.csv", bad.encode())
+    assert 'data-state="failed"' in refused
+    rows = re.findall(r'class="error-row" data-row="(\d+)"', refused)
+    assert rows == ["3", "3"] and "1990-02-30" in refused and "soon" in refused
+    assert 'id="job-back" href="/rotation/pool"' in refused and "Traceback" not in refused
     assert _received(rotation) == [("pool.csv", "rejected")]  # kept, with its reasons
     with rotation.uow() as uow:
         assert "R9" not in {r.replacement_id for r in uow.rotation.replacements()}
@@ -208,12 +220,9 @@ def test_pool_upload_kept_errors_against_rows_and_pages(rotation: Muster) -> Non
         for n in range(60)
     ]
     book = _xlsx([header, *people])
-    loaded = client.post(
-        "/rotation/pool",
-        data={"csrf_token": token},
-        files={"file": ("pool.xlsx", book, "application/octet-stream")},
-    )
-    assert loaded.status_code == 200 and "60 replacements loaded" in loaded.text
+    loaded = _pool_job(rotation, client, token, "pool.xlsx", book)
+    assert 'data-state="done"' in loaded and "60 replacements loaded" in loaded
+    assert 'id="job-result" href="/rotation/pool"' in loaded
     assert _received(rotation) == [("pool.csv", "rejected"), ("pool.xlsx", "accepted")]
     with rotation.uow() as uow:
         (kept,) = [f for f in uow.files.every() if f.filename == "pool.xlsx"]
@@ -222,6 +231,21 @@ def test_pool_upload_kept_errors_against_rows_and_pages(rotation: Muster) -> Non
     assert "62 replacements" in first and "Page 1 of 2" in first and "R1" in first
     second = client.get("/rotation/pool?page=2").text
     assert "Il 59" in second and "Gwang Il" not in second and 'rel="prev"' in second
+
+
+def test_pool_upload_by_htmx_goes_to_the_job_and_a_refusal_stays_on_the_page(
+    rotation: Muster,
+) -> None:
+    client, token = _planner(rotation)
+    good = POOL_HEADER + "R7,Ma,Il,마일,1990-01-01,M,factory,XA,2021-08-01\n"
+    files = {"file": ("pool.csv", good.encode(), "text/csv")}
+    sent = client.post("/rotation/pool", data={"csrf_token": token}, files=files,
+                       headers={"hx-request": "true"})  # fmt: skip
+    assert sent.status_code == 204 and re.fullmatch(r"/jobs/\d+", sent.headers["hx-redirect"])
+    mission, mission_token = signed_in(rotation, "m.planner")
+    refused = mission.post("/rotation/pool", data={"csrf_token": mission_token}, files=files)
+    assert refused.status_code == 403
+    assert _received(rotation) == [("pool.csv", "incomplete")]  # the refused one was not kept
 
 
 def _plan_id(client: TestClient, world: Muster, response_location: str) -> int:
@@ -452,13 +476,16 @@ def test_korean_rotation_pages_have_no_untranslated_string(rotation: Muster) -> 
     assert "보호 조치 중" in plan and "2021. 8. 2." in plan and "김철수" in plan
     assert "열린 경로 없음" in client.get(f"/rotation/plans/{second}", headers=korean).text
     bad = POOL_HEADER + "R9,Ma,Il,마일,1990-01-01,M,factory,XA,soon\n"
-    refused = client.post(
+    sent = client.post(
         "/rotation/pool",
         data={"csrf_token": token},
         files={"file": ("pool.csv", bad.encode(), "text/csv")},
         headers=korean,
     )
-    assert refused.status_code == 422 and untranslated(refused.text) == []
+    assert Worker(rotation).run_once() is not None
+    refused = client.get(sent.headers["location"], headers=korean)
+    assert 'data-state="failed"' in refused.text and untranslated(refused.text) == []
+    assert "오류 1건" in refused.text and "soon" in refused.text
     wrong = client.post(
         "/rotation/quarantine", data={"csrf_token": token, "beds": "x", "days": "1"}, headers=korean
     )

@@ -3,7 +3,8 @@
 Only administrators read the log, and only within their subtree. An event has no unit of its
 own; it is placed by what it is about:
 
-- a list (`submission`, "call/unit"), a unit, a template or roster: that unit;
+- a list (`submission`: "call/unit", or "call/unit/version" for a read of it), a unit, a
+  template or roster: that unit;
 - a user (sign-ins, passwords, disabling): the user's unit;
 - a person: the workplaces the person is deployed at;
 - a received file or a consolidation: the unit it was received or run for;
@@ -16,6 +17,9 @@ reveal a protection hold (holds placed and lifted, rulings on matches, and reads
 that concern a held person) are shown only to an administrator who also holds `protection`,
 and so are the states of events that count what may include a held person
 (`COUNTING_ENTITIES`). Reading the log and exporting it are themselves audited.
+
+A page is counted and read by the database (indexes on action and actor with the id, the
+placement above in SQL: `store.audit.placed_in`); only the page's events are read whole.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from muster.domain.access import require_permission, require_scope, sees_held, units_in_scope
+from muster.domain.units import UnitTree
 from muster.domain.users import Permission, User
 from muster.reports.cells import write_csv
-from muster.store.audit import AuditEvent, AuditHead
+from muster.store.audit import AuditEvent, AuditHead, HoldSigns, Wanted, Within
 from muster.store.uow import UnitOfWork
 
 PAGE_SIZE = 50
@@ -89,18 +94,26 @@ Placed = tuple[int, tuple[str, ...]]  # an event's id and its units
 def audit_log(
     uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime, *, page: int = 1
 ) -> AuditPage:
-    """One page of the audit events the administrator may read (the read is audited)."""
-    every = _visible(uow, actor, wanted)
-    pages = max(1, -(-len(every) // PAGE_SIZE))
+    """One page of the audit events the administrator may read (the read is audited).
+
+    The database counts the events of the filter the administrator may read and reads the
+    one page through its indexes (`store.audit.placed_in` places events in a subtree as
+    `_units` does); only the page's events are read whole and placed here.
+    """
+    tree = _require_admin(uow, actor, wanted)
+    where = _where(uow, actor, tree, wanted)
+    total = uow.audit.count(where)
+    pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = _events(uow, actor, every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    heads = uow.audit.search(where, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    shown = _events(uow, actor, _place(uow, heads))
     uow.audit.record(
         actor.name, "read_audit", "audit", "log", None,
         {"filter": wanted.as_json(), "page": page, "events": len(shown)},
     )  # fmt: skip
     uow.commit()
     actions = [a for a in uow.audit.actions() if sees_held(actor) or a not in HOLD_ACTIONS]
-    return AuditPage(shown, len(every), page, pages, actions)
+    return AuditPage(shown, total, page, pages, actions)
 
 
 def audit_csv(uow: UnitOfWork, actor: User, wanted: AuditFilter, now: datetime) -> bytes:
@@ -146,33 +159,43 @@ def _json(value: object) -> str:
 
 
 def _visible(uow: UnitOfWork, actor: User, wanted: AuditFilter) -> list[Placed]:
-    """The events of the filter that the actor may read, newest first, each with its units."""
+    """Every event of the filter that the actor may read, newest first, each with its units."""
+    tree = _require_admin(uow, actor, wanted)
+    return _place(uow, uow.audit.search(_where(uow, actor, tree, wanted)))
+
+
+def _require_admin(uow: UnitOfWork, actor: User, wanted: AuditFilter) -> UnitTree:
+    """Refuse unless the actor administers, and the filter's unit is in their subtree."""
     require_permission(actor, Permission.ADMIN)
     tree = uow.units.tree()
     if wanted.unit:
         require_scope(actor, tree, wanted.unit)
-    events = uow.audit.search(
-        actor=wanted.actor, action=wanted.action, since=wanted.since, until=wanted.until
-    )
-    if not sees_held(actor):
-        events = _without_holds(uow, events)
-    placed = _place(uow, events)
+    return tree
+
+
+def _where(uow: UnitOfWork, actor: User, tree: UnitTree, wanted: AuditFilter) -> Wanted:
+    """The events of the filter the actor may read: less those that would reveal a hold
+    (without `protection`), placed in their subtree (or the subtree of the filter's unit),
+    or anywhere for an administrator of headquarters reading the whole log."""
+    when = Wanted(wanted.actor, wanted.action, wanted.since, wanted.until)
+    hidden = set() if sees_held(actor) else _hold_revealing(uow, when)
     root = tree.headquarters()
     at_root = actor.is_operator or (root is not None and actor.unit_code == root.code)
     if at_root and not wanted.unit:
-        return placed
-    scope = units_in_scope(actor, tree)
-    below = {u.code for u in tree.subtree(wanted.unit)} if wanted.unit else None
-    return [
-        (event_id, units)
-        for event_id, units in placed
-        if (at_root or scope.intersection(units)) and (below is None or below.intersection(units))
-    ]
+        return replace(when, hidden=hidden)
+    units = {u.code for u in tree.subtree(wanted.unit)} if wanted.unit else None
+    units = units if units is not None else units_in_scope(actor, tree)
+    lists = {i: list_unit(i) for i in uow.audit.entity_ids("submission")}
+    placed = [i for i, unit in lists.items() if unit]
+    within = Within(units, [i for i in placed if lists[i] in units], placed)
+    return replace(when, hidden=hidden, within=within)
 
 
-def _without_holds(uow: UnitOfWork, events: list[AuditHead]) -> list[AuditHead]:
-    """The events that reveal nothing about a protection hold."""
+def _hold_revealing(uow: UnitOfWork, wanted: Wanted) -> set[int]:
+    """The ids of the filter's events that reveal something about a protection hold."""
     held = uow.holds.held() | {h[0] for h in uow.holds.history()}
+    signs = HoldSigns(HOLD_ACTIONS, "hold_match", "read_person", held, "search_people")
+    events = uow.audit.about_holds(signs, wanted)
     searches = uow.audit.afters([e.id for e in events if e.action == "search_people"])
 
     def reveals(e: AuditHead) -> bool:
@@ -183,7 +206,7 @@ def _without_holds(uow: UnitOfWork, events: list[AuditHead]) -> list[AuditHead]:
         found = (searches.get(e.id) or {}).get("found") or []
         return e.entity_id in held or bool(held.intersection(found))
 
-    return [e for e in events if not reveals(e)]
+    return {e.id for e in events if reveals(e)}
 
 
 def _place(uow: UnitOfWork, events: list[AuditHead]) -> list[Placed]:
@@ -216,8 +239,11 @@ def _units(
     records: dict[str, dict[str, str | None]],
 ) -> Collection[str]:
     """The units an event is about, by its entity (empty: placed by its actor)."""
-    if e.entity in ("unit", "submission"):
-        return [e.entity_id.rsplit("/", 1)[-1]]
+    if e.entity == "unit":
+        return [e.entity_id]
+    if e.entity == "submission":
+        unit = list_unit(e.entity_id)
+        return [unit] if unit else []
     if e.entity == "user":
         return [users[e.entity_id]] if e.entity_id in users else []
     if e.entity == "person":
@@ -226,3 +252,10 @@ def _units(
         unit = records[e.entity].get(e.entity_id)
         return [unit] if unit else []
     return []
+
+
+def list_unit(entity_id: str) -> str | None:
+    """The unit of a list as the log names it: "call/unit", or "call/unit/version" (and
+    "call/unit/1..2") for a read."""
+    parts = entity_id.split("/")
+    return parts[1] if len(parts) > 1 and parts[1] else None

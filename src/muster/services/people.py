@@ -6,11 +6,17 @@ share its phonetic keys, so "Kim Chol Su", "Gim Cheol-su", "김철수" and "金�
 same person. A passport number or a person_id finds them, too. Everything stays within the
 viewer's subtree, and a person under a protection hold exists only for a viewer with
 `protection` (no count, no page, no trace). Reading a person's page is audited.
+
+Each person's name keys and cleaned passport are stored with them (worked out when the
+registry is imported, or at the next search for anyone whose keys are missing or older than
+`NAME_KEYS`), so a search looks up only the people who share a key with the query, through
+indexes, instead of reading the whole registry.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -37,9 +43,13 @@ from muster.domain.protection import (
 from muster.domain.submissions import Entry
 from muster.domain.users import Permission, User
 from muster.services.protection import hidden_rows, identity, identity_of
+from muster.store.people import NameKeys
 from muster.store.uow import UnitOfWork
 
 SEARCH_LIMIT = 100
+# The version of the stored search keys: raise it when the normaliser changes the keys it
+# gives, and every person's keys are worked out again at the next search.
+NAME_KEYS = 1
 CERTAIN = (MatchKind.PERSON_ID, MatchKind.PASSPORT, MatchKind.NAME_AND_BIRTH)
 
 
@@ -95,6 +105,11 @@ def _name_keys(family: str, given: str, native: str | None) -> Identity:
     return identity(None, family, given, native, None, None)
 
 
+def search_keys(people: Iterable[Person]) -> NameKeys:
+    """The stored search keys of people: their identities (name keys and cleaned passport)."""
+    return {p.person_id: _identity(p) for p in people}, NAME_KEYS
+
+
 def search_people(
     uow: UnitOfWork, actor: User, query: str, now: datetime, *, limit: int = SEARCH_LIMIT
 ) -> list[Found]:
@@ -102,16 +117,22 @@ def search_people(
     text = query.strip()
     if not text:
         return []
+    stale = uow.people.stale_name_keys(NAME_KEYS)
+    if stale:
+        uow.people.set_name_keys(search_keys(stale))
     wanted = query_identity(text)
+    family, given = wanted.family_key, wanted.given_key
+    name = (family, given) if family and given else None  # a whole name: both keys
+    word = None if name else (family or given)  # a lone word: either key
     scope = units_in_scope(actor, uow.units.tree())
     held = uow.holds.held()
     show_held = sees_held(actor)
     places: dict[str, list[str]] = defaultdict(list)
     people: dict[str, Person] = {}
-    for person, workplace in uow.people.with_workplaces():
+    for person, keys, workplace in uow.people.search_candidates(text, wanted.passport, name, word):
         if workplace not in scope or (person.person_id in held and not show_held):
             continue
-        if person.person_id in people or finds(wanted, _identity(person)):
+        if person.person_id in people or finds(wanted, keys):
             people[person.person_id] = person
             places[person.person_id].append(workplace)
     found = [Found(p, tuple(places[pid]), pid in held) for pid, p in sorted(people.items())[:limit]]

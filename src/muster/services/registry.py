@@ -17,6 +17,7 @@ from muster.domain.people import Deployment, Person, Purpose, Role, Sex
 from muster.domain.units import Unit, UnitKind, UnitTree, WorkplaceType, validate_tree
 from muster.domain.users import Permission, User
 from muster.intake import IntakeRejected, PersonRecord, RowError, UnitRecord
+from muster.services.people import search_keys
 from muster.services.protection import scan_for
 from muster.store.uow import UnitOfWork
 
@@ -92,7 +93,7 @@ def import_people(
     if errors:
         raise IntakeRejected(sorted(errors, key=lambda e: e.row))
     pairs = [_person_from_record(record) for record in records]
-    before = uow.people.save_many(pairs)
+    before = uow.people.save_many(pairs, search_keys(p for p, _ in pairs))
     changed = [p.person_id for p, _ in pairs if before.get(p.person_id) not in (None, p)]
     held_changed = uow.holds.held() & set(changed)
     if held_changed:

@@ -8,10 +8,16 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from muster.store.tables import AuditEventRow, ConsolidationRow, ReceivedFileRow
+from muster.store.tables import (
+    AuditEventRow,
+    ConsolidationRow,
+    DeploymentRow,
+    ReceivedFileRow,
+    UserRow,
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -91,27 +97,40 @@ class AuditLog:
         return [_event(r) for r in self._session.scalars(query)]
 
     def search(
-        self,
-        *,
-        actor: str | None = None,
-        action: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        self, wanted: Wanted | None = None, *, offset: int = 0, limit: int | None = None
     ) -> list[AuditHead]:
-        """What events are (no before and after states), newest first, by who, what, and
-        when (from `since`, before `until`): a browser reads the states of one page only."""
+        """What the wanted events are (no time, no before and after states), newest first; or
+        one page of them, read through the indexes: a browser reads the states of one page
+        only."""
         row = AuditEventRow
-        query = select(row.id, row.at, row.actor, row.action, row.entity, row.entity_id)
-        if actor:
-            query = query.where(row.actor == actor)
-        if action:
-            query = query.where(row.action == action)
-        if since is not None:
-            query = query.where(row.at >= since)
-        if until is not None:
-            query = query.where(row.at < until)
-        result = self._session.execute(query.order_by(row.id.desc()))
-        return [AuditHead(*values) for values in result]
+        query = select(row.id, row.actor, row.action, row.entity, row.entity_id)
+        query = query.where(*_where(wanted or Wanted())).order_by(row.id.desc())
+        if offset or limit is not None:
+            query = query.offset(offset).limit(limit)
+        return [AuditHead(*values) for values in self._session.connection().execute(query).all()]
+
+    def count(self, wanted: Wanted) -> int:
+        """How many events `search` finds (counted by the database)."""
+        query = select(func.count(AuditEventRow.id)).where(*_where(wanted))
+        return int(self._session.scalar(query) or 0)
+
+    def about_holds(self, holds: HoldSigns, wanted: Wanted) -> list[AuditHead]:
+        """The wanted events that may reveal a protection hold (see `HoldSigns`)."""
+        row = AuditEventRow
+        about = or_(
+            row.action.in_(sorted(holds.actions)),
+            row.entity == holds.entity,
+            and_(row.action == holds.read, row.entity_id.in_(sorted(holds.people))),
+            row.action == holds.search,
+        )
+        query = select(row.id, row.actor, row.action, row.entity, row.entity_id).where(about)
+        query = query.where(*_where(wanted))
+        return [AuditHead(*values) for values in self._session.connection().execute(query).all()]
+
+    def entity_ids(self, entity: str) -> list[str]:
+        """Every id the log names of one kind of entity (once each)."""
+        query = select(AuditEventRow.entity_id).where(AuditEventRow.entity == entity).distinct()
+        return list(self._session.scalars(query))
 
     def afters(self, ids: Collection[int]) -> dict[int, Mapping[str, Any] | None]:
         """The after-state of some events, by id."""
@@ -152,6 +171,76 @@ class AuditLog:
         return found
 
 
+def _where(wanted: Wanted) -> list[ColumnElement[bool]]:
+    """The conditions of the wanted events."""
+    row = AuditEventRow
+    found: list[ColumnElement[bool]] = []
+    if wanted.actor:
+        found.append(row.actor == wanted.actor)
+    if wanted.action:
+        found.append(row.action == wanted.action)
+    if wanted.since is not None:
+        found.append(row.at >= wanted.since)
+    if wanted.until is not None:
+        found.append(row.at < wanted.until)
+    if wanted.hidden:
+        found.append(row.id.not_in(sorted(wanted.hidden)))
+    if wanted.within is not None:
+        found.append(placed_in(wanted.within))
+    return found
+
+
+@dataclass(frozen=True)
+class Within:
+    """Where events are wanted: some units; the lists (`submission` ids) of those units, and
+    every list that has a unit (worked out by the caller, who reads a list's unit from its
+    id)."""
+
+    units: Collection[str]
+    lists: Collection[str]
+    placed_lists: Collection[str]
+
+
+def placed_in(within: Within) -> ColumnElement[bool]:
+    """True for an event placed in one of the units, by what it is about (the rules of
+    services.audit, in SQL): a unit in itself; a list in its unit; a user in the user's
+    unit; a person at the workplaces they are deployed at; a received file or a
+    consolidation in the unit it is for; and an event that the above leaves without a unit,
+    in the unit of the user who acted."""
+    row, codes = AuditEventRow, sorted(within.units)
+    user = select(UserRow.name).where(UserRow.name == row.entity_id)
+    person = select(DeploymentRow.id).where(DeploymentRow.person_id == row.entity_id)
+    files = select(cast(ReceivedFileRow.id, String)).where(ReceivedFileRow.unit_code.isnot(None))
+    runs = select(cast(ConsolidationRow.id, String)).where(ConsolidationRow.unit_code.isnot(None))
+    has_unit = or_(
+        row.entity == "unit",
+        and_(row.entity == "submission", row.entity_id.in_(sorted(within.placed_lists))),
+        and_(row.entity == "user", user.exists()),
+        and_(row.entity == "person", person.exists()),
+        and_(row.entity == "received_file", row.entity_id.in_(files)),
+        and_(row.entity == "consolidation", row.entity_id.in_(runs)),
+    )
+    by_actor = select(UserRow.name).where(UserRow.unit_code.in_(codes))
+    return or_(
+        and_(row.entity == "unit", row.entity_id.in_(codes)),
+        and_(row.entity == "submission", row.entity_id.in_(sorted(within.lists))),
+        and_(row.entity == "user", user.where(UserRow.unit_code.in_(codes)).exists()),
+        and_(
+            row.entity == "person",
+            person.where(DeploymentRow.workplace_code.in_(codes)).exists(),
+        ),
+        and_(
+            row.entity == "received_file",
+            row.entity_id.in_(files.where(ReceivedFileRow.unit_code.in_(codes))),
+        ),
+        and_(
+            row.entity == "consolidation",
+            row.entity_id.in_(runs.where(ConsolidationRow.unit_code.in_(codes))),
+        ),
+        and_(~has_unit, row.actor.in_(by_actor)),
+    )
+
+
 def _event(row: AuditEventRow) -> AuditEvent:
     """An audit event from its row."""
     return AuditEvent(
@@ -160,11 +249,35 @@ def _event(row: AuditEventRow) -> AuditEvent:
 
 
 @dataclass(frozen=True)
+class Wanted:
+    """Which events: by who, what and when (from `since`, before `until`), less the `hidden`
+    ids, placed `within` some units (see `placed_in`; None: wherever they are)."""
+
+    actor: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    hidden: Collection[int] = ()
+    within: Within | None = None
+
+
+@dataclass(frozen=True)
+class HoldSigns:
+    """What marks an event that may reveal a protection hold: one of `actions`, one about
+    `entity`, a `read` of one of `people`, or a `search` (its result says whom it found)."""
+
+    actions: Collection[str]
+    entity: str
+    read: str
+    people: Collection[str]
+    search: str
+
+
+@dataclass(frozen=True)
 class AuditHead:
-    """What an audit event is about, without its states."""
+    """What an audit event is about, without its time and states."""
 
     id: int
-    at: datetime
     actor: str
     action: str
     entity: str

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from muster.domain.people import Deployment, Person, Purpose, Role, Sex
+from muster.domain.protection import Identity
 from muster.store.tables import (
     DeploymentRow,
     HoldEventRow,
@@ -24,6 +25,10 @@ PERSON_COLUMNS = (
     PersonRow.date_of_birth, PersonRow.sex, PersonRow.passport_no,
 )  # fmt: skip
 SEXES = {s.value: s for s in Sex}
+KEY_COLUMNS = ("family_key", "given_key", "given_hangul", "passport_key", "name_keys")
+# Search keys of people by person_id (their identities' name keys and cleaned passport),
+# and the version of the normaliser's keys they were worked out by.
+NameKeys = tuple[Mapping[str, Identity], int]
 # Above this many ids, reading every registry id once beats many IN (...) queries.
 BULK_LOOKUP = 5_000
 
@@ -89,8 +94,13 @@ class PersonRepository:
             )
         return found
 
-    def save_many(self, pairs: Sequence[tuple[Person, Deployment]]) -> dict[str, Person]:
-        """Insert or update many people and replace their deployments in bulk; returns old ones."""
+    def save_many(
+        self, pairs: Sequence[tuple[Person, Deployment]], keys: NameKeys | None = None
+    ) -> dict[str, Person]:
+        """Insert or update many people and replace their deployments in bulk; returns old ones.
+
+        `keys`: the search keys of each person (by id) and their version; without them a
+        person's keys are left unknown, to be worked out at the next search."""
         ids = [person.person_id for person, _ in pairs]
         before: dict[str, Person] = {}
         for chunk in _chunks(ids):
@@ -98,7 +108,9 @@ class PersonRepository:
                 select(PersonRow).where(PersonRow.person_id.in_(chunk))
             ):
                 before[row.person_id] = person_from_row(row)
-        values = [_person_values(person) for person, _ in pairs]
+        values = [
+            _person_values(person) | _key_values(person.person_id, keys) for person, _ in pairs
+        ]
         new = [v for v in values if v["person_id"] not in before]
         changed = [v for v in values if v["person_id"] in before]
         if new:
@@ -124,7 +136,16 @@ class PersonRepository:
         )
 
     def workplaces_of_many(self, person_ids: Collection[str]) -> list[tuple[str, str]]:
-        """(person_id, workplace) of every deployment of these persons."""
+        """(person_id, workplace) of every deployment of these persons (one read of every
+        deployment when asked about many)."""
+        if len(person_ids) > BULK_LOOKUP:
+            wanted = set(person_ids)
+            every = select(DeploymentRow.person_id, DeploymentRow.workplace_code)
+            return [
+                (pid, code)
+                for pid, code in self._session.connection().execute(every).all()
+                if pid in wanted
+            ]
         found: list[tuple[str, str]] = []
         for chunk in _chunks(sorted(person_ids)):
             found.extend(
@@ -146,20 +167,49 @@ class PersonRepository:
         )
         return [deployment_from_row(r) for r in rows]
 
-    def with_workplaces(self) -> Iterator[tuple[Person, str]]:
-        """Every person with each workplace they are deployed at (a search reads them all)."""
+    def search_candidates(
+        self, person_id: str, passport: str | None, name: tuple[str, str] | None, word: str | None
+    ) -> list[tuple[Person, Identity, str]]:
+        """Everyone a registry search could find, with their stored keys and each workplace
+        they are deployed at, by person_id: the id, the cleaned passport, both name keys, or
+        a lone word equal to either name key (each an indexed look-up). The caller narrows
+        them; their keys must be current (`stale_name_keys`)."""
+        row = PersonRow
+        wanted = [row.person_id == person_id]
+        if passport:
+            wanted.append(row.passport_key == passport)
+        if name is not None:
+            wanted.append(and_(row.family_key == name[0], row.given_key == name[1]))
+        if word:
+            wanted += [row.family_key == word, row.given_key == word]
         query = (
-            select(*PERSON_COLUMNS, DeploymentRow.workplace_code)
-            .join(DeploymentRow, DeploymentRow.person_id == PersonRow.person_id)
-            .order_by(PersonRow.person_id)
-        )
+            select(*PERSON_COLUMNS, row.family_key, row.given_key, row.given_hangul,
+                   row.passport_key, DeploymentRow.workplace_code)
+            .join(DeploymentRow, DeploymentRow.person_id == row.person_id)
+            .where(or_(*wanted))
+            .order_by(row.person_id)
+        )  # fmt: skip
+        found = []
         for r in self._session.connection().execute(query).all():
             sex = SEXES.get(r.sex) if r.sex else None
-            yield (
-                Person(r.person_id, r.family_name, r.given_name, r.name_native,
-                       r.date_of_birth, sex, r.passport_no),
-                r.workplace_code,
-            )  # fmt: skip
+            person = Person(r.person_id, r.family_name, r.given_name, r.name_native,
+                            r.date_of_birth, sex, r.passport_no)  # fmt: skip
+            keys = Identity(r.person_id, r.passport_key, r.date_of_birth, r.family_key,
+                            r.given_key, r.given_hangul)  # fmt: skip
+            found.append((person, keys, r.workplace_code))
+        return found
+
+    def stale_name_keys(self, version: int) -> list[Person]:
+        """The people whose search keys are unknown or older than `version`."""
+        row = PersonRow
+        stale = or_(row.name_keys.is_(None), row.name_keys < version)
+        return [person_from_row(r) for r in self._session.scalars(select(row).where(stale))]
+
+    def set_name_keys(self, keys: NameKeys) -> None:
+        """Store the search keys of some people (by id), worked out by version `keys[1]`."""
+        values = [{"person_id": pid} | _key_values(pid, keys) for pid in keys[0]]
+        for start in range(0, len(values), 1000):
+            self._session.execute(update(PersonRow), values[start : start + 1000])
 
     def roster(self, workplace_code: str) -> list[Person]:
         """The people currently deployed at a workplace."""
@@ -200,6 +250,18 @@ def _person_values(person: Person) -> dict[str, Any]:
         "sex": person.sex.value if person.sex else None,
         "passport_no": person.passport_no,
     }
+
+
+def _key_values(person_id: str, keys: NameKeys | None) -> dict[str, Any]:
+    """Column values of a person's search keys (all NULL when not known)."""
+    found = keys[0].get(person_id) if keys else None
+    if keys is None or found is None:
+        return dict.fromkeys(KEY_COLUMNS)
+    return {
+        "family_key": found.family_key, "given_key": found.given_key,
+        "given_hangul": found.given_hangul, "passport_key": found.passport,
+        "name_keys": keys[1],
+    }  # fmt: skip
 
 
 def _chunks(ids: Sequence[str], size: int = 1000) -> Iterator[Sequence[str]]:

@@ -59,6 +59,14 @@ class PersonRow(Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(1))
     passport_no: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The keys a registry search looks up (services.people): the name reduced by the linkage
+    # normaliser, the passport cleaned. `name_keys` is the version they were worked out by;
+    # NULL or an older one: worked out again at the next search.
+    family_key: Mapped[str | None] = mapped_column(Text, index=True)
+    given_key: Mapped[str | None] = mapped_column(Text, index=True)
+    given_hangul: Mapped[str | None] = mapped_column(Text)
+    passport_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    name_keys: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class DeploymentRow(Base):
@@ -261,6 +269,11 @@ class AuditEventRow(Base):
     entity_id: Mapped[str] = mapped_column(String(200))
     before: Mapped[dict[str, object] | None] = mapped_column(JSON)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+# The audit log browser filters by action or actor, newest first, a page at a time.
+Index("ix_audit_events_action_id", AuditEventRow.action, AuditEventRow.id)
+Index("ix_audit_events_actor_id", AuditEventRow.actor, AuditEventRow.id)
 
 
 class HostRow(Base):

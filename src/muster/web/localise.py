@@ -113,6 +113,59 @@ MESSAGES = (
         "changed, please send it again later"
     ),
     N_("tick at least one person to add"),
+    # why the planner did not move someone (planning.explain: a plan's not-moved details);
+    # a detail naming several limits joins them with "; ", each with its days
+    N_("ready %(ready)s, after the horizon (%(last)s)"),
+    N_("no route of host %(host)s both ways is open within the horizon"),
+    N_("no route of host %(host)s home is open within the horizon"),
+    N_("no route out to its hosts is open within the horizon"),
+    N_("ready %(ready)s, after the last day of host %(host)s both ways is open (%(last)s)"),
+    N_("ready %(ready)s, after the last day of host %(host)s home is open (%(last)s)"),
+    N_("ready %(ready)s, after the last day out to its hosts is open (%(last)s)"),
+    N_("no replacement has trade '%(trade)s' for host '%(host)s'"),
+    N_(
+        "all %(n)s replacements with trade '%(trade)s' for host '%(host)s' are scheduled or "
+        "ready too late"
+    ),
+    N_("no workplace of trade %(trades)s in host %(hosts)s"),
+    N_("home seats full (route %(routes)s) %(days)s"),
+    N_("out seats full (route %(routes)s) %(days)s"),
+    N_("quarantine beds full %(days)s"),
+    N_("no replacement left %(days)s"),
+    N_("no vacancy for trade '%(trade)s' in %(host)s %(days)s"),
+    N_("not reached within the time limit %(days)s"),
+    N_("%(spans)s and %(n)s more periods"),
+    # a plan's warnings (planning.validate)
+    N_(
+        "workplaces[%(i)s].occupied: %(occupied)s is less than the %(n)s returnees listed at "
+        "'%(workplace)s'; planned with occupied = %(given)s as given"
+    ),
+    # why a background job failed (services.jobs, job_kinds and the services they run)
+    N_(
+        "the job stopped on an unexpected error; nothing it had not finished was saved. Try "
+        "again; if it fails again, the operator finds the details in the server's log"
+    ),
+    N_("the job was interrupted %(n)s times (its worker stopped)"),
+    N_("the user %(name)s who asked for this job no longer exists"),
+    N_("the file was refused: %(n)s error(s); nothing was imported"),
+    N_("the job needs %(name)s as a whole number, not %(value)s"),
+    N_("the job needs %(name)s as text, not %(value)s"),
+    N_("an import is of units, people or replacements, not %(kind)s"),
+    N_("no %(kind)s file %(file)s received from you"),
+    N_("the plan's start must be a date YYYY-MM-DD: %(why)s"),
+    N_("the plan's time limit must be a number of seconds, not %(value)s"),
+    N_("the plan's horizon must be 1 to 366 days, not %(n)s"),
+    N_("quarantine capacity at home is not set; set the beds and days first"),
+    N_("consolidation is for a consulate, mission or headquarters, not a workplace"),
+    N_("user %(user)s lacks the %(permission)s permission"),
+    N_(
+        "user %(user)s of unit %(unit)s: only headquarters does this (rotation data and plans "
+        "span every host: routes, quarantine, the replacement pool)"
+    ),
+    N_(
+        "user %(user)s of unit %(unit)s may not act for unit %(target)s: it is outside their "
+        "unit's subtree"
+    ),
     # actions named inside a refusal ("cannot accept the list of ...")
     N_("save draft"),
     N_("submit"),
@@ -122,6 +175,7 @@ MESSAGES = (
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+SEPARATOR = "; "
 
 
 @cache
@@ -143,7 +197,11 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def localise(text: object, gettext: Callable[[str], str]) -> str:
-    """`text` in the reader's language when it is a known message, else as it is."""
+    """`text` in the reader's language when it is a known message, else as it is.
+
+    A text that is no known message but joins several with "; " (a planner's detail naming
+    each limit that held someone back) is shown part by part.
+    """
     if text is None:
         return ""
     written = str(text)
@@ -152,6 +210,8 @@ def localise(text: object, gettext: Callable[[str], str]) -> str:
         if matched:
             parts = {k: _part(v, gettext) for k, v in matched.groupdict().items()}
             return gettext(message) % parts
+    if SEPARATOR in written:
+        return SEPARATOR.join(localise(part, gettext) for part in written.split(SEPARATOR))
     return written
 
 

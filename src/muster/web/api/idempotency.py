@@ -18,18 +18,30 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from fastapi import Header
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from muster.bootstrap import Muster
 from muster.domain.errors import DomainError
 from muster.intake.errors import RowError
 from muster.store.tokens import IdempotencyKeyRow, TokenRepository
+from muster.web.api.base import rejected_body
 
 HEADER = "Idempotency-Key"
-KEPT = {200, 201, 422}  # answers a retry of the same request would get again
+KEPT = {200, 201, 202, 422}  # answers a retry of the same request would get again
 WAIT_SECONDS = 60.0  # how long a retry waits for the first request's answer
 POLL_SECONDS = 0.1
 STALE = timedelta(minutes=10)  # a key still unanswered after this was left by a dead process
+
+
+def key_header(effect: str) -> Any:
+    """The optional Idempotency-Key header of a request; `effect` says what a retry never does."""
+    return Header(
+        alias=HEADER, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
+        description="Any unique text (a UUID): a retried request with the same key gets the "
+        f"first answer and never {effect}",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,21 @@ def once(
         raise
     _settle(muster, owner, key, answer if answer.status in KEPT else None)
     return answer
+
+
+def answer_once(
+    muster: Muster, owner: str, key: str | None, print_: str, act: Callable[[], Answer]
+) -> JSONResponse:
+    """`once` as a JSON answer: a replay says so in a header; the key first sent with another
+    request answers 422 naming the header, one still being answered 409."""
+    try:
+        answer = once(muster, owner, key, print_, act)
+    except KeyReused as reused:
+        return JSONResponse(rejected_body([reused.error(key or "")]), status_code=422)
+    except KeyInFlight as busy:
+        return JSONResponse({"detail": str(busy)}, status_code=409)
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
 def _claim(muster: Muster, owner: str, key: str, print_: str) -> Answer | None:

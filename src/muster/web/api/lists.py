@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Header, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -38,22 +38,12 @@ from muster.web.api.base import (
     UnitCode,
     rejected_body,
 )
-from muster.web.api.idempotency import HEADER, Answer, KeyInFlight, KeyReused, fingerprint, once
+from muster.web.api.idempotency import Answer, answer_once, fingerprint, key_header
 from muster.web.security import muster_of
 
 router = APIRouter(prefix=PREFIX, route_class=ApiRoute, tags=["lists"], responses=REFUSALS)
 UNIT = "/calls/{call_id}/units/{unit_code}"
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias=HEADER,
-        min_length=1,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Any unique text (a UUID): a retried request with the same key gets the "
-        "first answer and never makes a second version",
-    ),
-]
+IdempotencyKey = Annotated[str | None, key_header("makes a second version")]
 Version_ = Annotated[int, Query(ge=1, le=100_000)]
 
 
@@ -169,21 +159,11 @@ def _submitted(outcome: SubmitOutcome) -> dict[str, Any]:
     return found.model_dump(mode="json")
 
 
-def _json(answer: Answer) -> JSONResponse:
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
-
-
 def _once(
     request: Request, user: User, key: str | None, print_: str, act: Callable[[], Answer]
 ) -> JSONResponse:
     """Act once per idempotency key (a different request with a used key: 422)."""
-    try:
-        return _json(once(muster_of(request), user.name, key, print_, act))
-    except KeyReused as reused:
-        return JSONResponse(rejected_body([reused.error(key or "")]), status_code=422)
-    except KeyInFlight as busy:
-        return JSONResponse({"detail": str(busy)}, status_code=409)
+    return answer_once(muster_of(request), user.name, key, print_, act)
 
 
 SUBMIT_ANSWERS: dict[int | str, dict[str, Any]] = {

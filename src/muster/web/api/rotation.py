@@ -8,18 +8,19 @@ hosts of the token's subtree; headquarters planners to write); nothing is filter
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from muster.domain.errors import NotFound
 from muster.domain.users import User
 from muster.reports.manifest import manifest_xlsx
-from muster.services.imports import import_file
+from muster.services.jobs import job_status
 from muster.services.rotation import (
     HostView,
     RouteView,
@@ -40,8 +41,10 @@ from muster.services.rotation_plan import (
     plan_view,
     saved_plans,
 )
-from muster.web.api.base import PREFIX, REFUSALS, ApiRoute, Caller, Code, Id, Text
-from muster.web.api.jobs import JobOut, start_job
+from muster.web.api.base import PREFIX, REFUSALS, ApiRoute, Caller, Code, Id, Problem, Text
+from muster.web.api.idempotency import Answer, answer_once, fingerprint, key_header
+from muster.web.api.jobs import JobOut, job_out, start_job
+from muster.web.background import queue_import
 from muster.web.rotation import calendar
 from muster.web.security import muster_of
 
@@ -151,12 +154,6 @@ class PoolOut(BaseModel):
     total: int
     offset: int
     replacements: list[ReplacementOut]
-
-
-class ImportedOut(BaseModel):
-    """How many replacements a file loaded (added, or replacing those with the same id)."""
-
-    imported: int
 
 
 class PlanIn(BaseModel):
@@ -389,27 +386,38 @@ def list_pool(
     return PoolOut(total=found.total, offset=found.offset, replacements=rows)
 
 
-@router.post("/rotation/pool")
+POOL_ANSWERS: dict[int | str, dict[str, Any]] = {
+    202: {"model": JobOut, "description": "The file is kept; its import is queued as a job"},
+    409: {"model": Problem, "description": "The first request with this key is still running"},
+}
+
+
+@router.post("/rotation/pool", status_code=202, response_model=JobOut, responses=POOL_ANSWERS)
 async def upload_pool(
     request: Request,
     user: Caller,
     file: Annotated[UploadFile, File(description="Replacements: CSV or XLSX")],
-) -> ImportedOut:
-    """Load a replacements file (headquarters planners): kept as received, then loaded all or
-    nothing; a refused file answers 422 with every error. Sending the same file again
-    replaces the same replacements with themselves."""
+    idempotency_key: Annotated[str | None, key_header("loads the file twice")] = None,
+) -> JSONResponse:
+    """Load a replacements file (headquarters planners): kept as received at once, then loaded
+    all or nothing by a background job. Answers 202 with the job (`Location`: the job to
+    poll); once done its result counts the replacements loaded (`records`), and a refused
+    file fails it with every error (row, column, value, expected) as its result."""
     muster = muster_of(request)
     data = await file.read(muster.settings.max_upload_bytes + 1)
     name = (file.filename or "replacements")[:200].replace("\x00", "")
 
-    def load() -> int:
+    def act() -> Answer:
+        job_id = queue_import(muster, user, "replacements", data, name)
         with muster.uow() as uow:
-            return import_file(
-                uow, user, muster.archive, kind="replacements", data=data, filename=name,
-                limits=muster.limits(), now=muster.clock(),
-            )  # fmt: skip
+            queued = job_out(job_status(uow, user, job_id))
+        return Answer(202, queued.model_dump(mode="json"))
 
-    return ImportedOut(imported=await run_in_threadpool(load))
+    print_ = fingerprint("replacements", name, data)
+    answer = await run_in_threadpool(answer_once, muster, user.name, idempotency_key, print_, act)
+    if answer.status_code == 202:
+        answer.headers["Location"] = f"{PREFIX}/jobs/{json.loads(bytes(answer.body))['id']}"
+    return answer
 
 
 # -- plans ------------------------------------------------------------------------------------

@@ -18,10 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from muster.bootstrap import Muster
 from muster.domain.errors import DomainError
 from muster.domain.users import User
-from muster.intake import IntakeRejected
 from muster.reports.manifest import manifest_xlsx
 from muster.services.calls import calls_for
-from muster.services.imports import import_file
 from muster.services.jobs import enqueue
 from muster.services.rotation import (
     ROTATIONS,
@@ -40,6 +38,7 @@ from muster.services.rotation_plan import (
     plan_view,
     saved_plans,
 )
+from muster.web.background import queue_import
 from muster.web.i18n import N_
 from muster.web.render import render, see_other
 from muster.web.rotation import REASONS, beds_chart, calendar
@@ -250,32 +249,32 @@ def pool_page(request: Request, viewer: SignedIn, page: int = 1) -> Response:
     return _pool_page(request, page, {})
 
 
-@router.post("/rotation/pool", response_class=HTMLResponse)
+@router.post("/rotation/pool")
 async def pool_upload(
     request: Request, viewer: Posted, file: Annotated[UploadFile, File()]
 ) -> Response:
-    """Receive a replacements file (CSV or XLSX): kept, then loaded all or nothing."""
+    """Receive a replacements file (CSV or XLSX): kept at once, then loaded all or nothing by
+    a background job; its page follows it, then shows what was loaded or every row error."""
     muster = muster_of(request)
     data = await file.read(muster.settings.max_upload_bytes + 1)
     name = file.filename or "replacements"
-
-    def store() -> int:
-        with muster.uow() as uow:
-            return import_file(
-                uow, viewer.user, muster.archive, kind="replacements", data=data,
-                filename=name, limits=muster.limits(), now=muster.clock(),
-            )  # fmt: skip
-
     try:
-        count = await run_in_threadpool(store)
-    except IntakeRejected as rejected:
-        errors = sorted(rejected.errors, key=lambda e: (e.row, e.column))
-        return await run_in_threadpool(_pool_page, request, 1, {"errors": errors}, 422)
+        job_id = await run_in_threadpool(
+            queue_import, muster, viewer.user, "replacements", data, name
+        )
     except DomainError as error:
         if type(error) is not DomainError:
             raise
         return await run_in_threadpool(_pool_page, request, 1, {"refusal": str(error)}, 400)
-    return await run_in_threadpool(_pool_page, request, 1, {"imported": count})
+    return _to_job(request, job_id)
+
+
+def _to_job(request: Request, job_id: int) -> Response:
+    """To the page of a job just queued (HTMX follows the header, a browser the redirect)."""
+    target = f"/jobs/{job_id}"
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return see_other(target)
 
 
 # -- plans ------------------------------------------------------------------------------------
@@ -330,10 +329,7 @@ async def plans_post(request: Request, viewer: Posted) -> Response:
             raise
         extra = {"refusal": str(error), "posted": f}
         return await run_in_threadpool(_plans_page, request, extra, 400)
-    target = f"/jobs/{job_id}"
-    if request.headers.get("hx-request"):
-        return Response(status_code=204, headers={"HX-Redirect": target})
-    return see_other(target)
+    return _to_job(request, job_id)
 
 
 @router.get("/rotation/plans/compare", response_class=HTMLResponse)
