@@ -25,7 +25,7 @@ LINK_INPUT_COLUMNS = (
     "passport_no",
 )
 NAME_COLUMNS = ("family_name", "given_name", "name_native")
-OUTPUTS = ("family_key", "given_key", "given_hangul", "given_readings")
+OUTPUTS = ("family_key", "given_key", "given_hangul", "given_readings", "family_form")
 READINGS = ("as_family", "as_given", "whole", "other")
 _MOST_COMMON_RANK = 4
 
@@ -193,6 +193,10 @@ def _reading(output: str) -> pl.Expr:
         .otherwise(_col("name_native", f"whole.{output}"))
     )
     no_latin = latin["family_key"].is_null() & latin["given_key"].is_null()
+    if output == "family_form":  # hanja show no form; the Latin surname may, if it is the same
+        native_family = _col("name_native", "whole.family_key")
+        same = native_family.is_null() | (native_family == latin["family_key"])
+        latin[output] = pl.when(same).then(latin[output])
     return (
         pl.when(_col("name_native", "native"))
         .then(pl.coalesce(native, latin[output]))

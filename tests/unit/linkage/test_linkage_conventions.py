@@ -57,7 +57,13 @@ def test_name_keys_read_every_convention_as_normalise_name_does() -> None:
         orient="row",
     ).with_columns(pl.all().replace("", None))
     keys = name_keys(frame)
-    assert keys.columns == ["family_key", "given_key", "given_hangul", "given_readings"]
+    assert keys.columns == [
+        "family_key",
+        "given_key",
+        "given_hangul",
+        "given_readings",
+        "family_form",
+    ]
     assert list(zip(keys["family_key"], keys["given_key"], strict=True)) == [k for _, k in NAMES]
 
 
