@@ -190,6 +190,30 @@ def _other_reading(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[An
     return np.asarray((left >= 0) & (right >= 0) & (left != right), dtype=bool)
 
 
+def _name_share(*columns: str) -> pl.Expr:
+    """log2 of the share of the records with these columns that have this record's values."""
+    known = pl.all_horizontal(pl.col(c).is_not_null() for c in columns)
+    return (pl.len().over(*columns) / known.sum()).log(2)
+
+
+def _whole_name_bits(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
+    """Bits by which a whole name two records share is rarer than its two halves predict.
+
+    The model weighs surname and given name each by its own frequency, as if they
+    were independent; a whole name can be rarer than that (수진 is common, and so is
+    김, but 김수진 may not be). The correction is never negative: a person's own
+    records make every whole name look commoner than it is among people.
+    """
+    rarer = _name_share("family_key") + _name_share("given_key")
+    rarer -= _name_share("family_key", "given_key")
+    bits = features.select(rarer.fill_null(0.0).clip(lower_bound=0.0)).to_series().to_numpy()
+    name = pl.concat_str("family_key", pl.lit("|"), "given_key").cast(pl.Categorical)
+    codes = features.select(name.to_physical().cast(pl.Int64).fill_null(-1)).to_series().to_numpy()
+    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
+    shared = (codes[left] >= 0) & (codes[left] == codes[right])
+    return np.where(shared, bits[left], 0.0)
+
+
 def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
     """Mask of the pairs whose given names are both in Hangul and differ."""
     hangul = features["given_hangul"].cast(pl.Categorical).to_physical().cast(pl.Int64)
@@ -245,13 +269,19 @@ def _trained_linker(
 
 
 def _weighed(
-    pairs: pl.DataFrame, features: pl.DataFrame, options: LinkOptions
+    pairs: pl.DataFrame, features: pl.DataFrame, options: LinkOptions, whole_names: bool
 ) -> tuple[pl.DataFrame, np.ndarray[Any, Any]]:
-    """Pairs with weakly identified ones marked down, and the mask of vetoed pairs."""
+    """Pairs with weakly identified ones marked down, and the mask of vetoed pairs.
+
+    With `whole_names` (a model that weighs names by their frequency), a shared
+    whole name rarer than its halves predict counts for more.
+    """
     vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy()
     vetoed |= _other_hangul(features, pairs)
     weakly = _weakly_identified(features, pairs)
     margin = weakly * options.weak_margin_bits
+    if whole_names:
+        margin -= _whole_name_bits(features, pairs)
     margin += (weakly & _other_reading(features, pairs)) * options.other_reading_margin_bits
     if margin.any():
         pairs = pairs.with_columns(pl.col("evidence_bits") - pl.Series(margin))
@@ -284,7 +314,8 @@ def link_records(
     prior = prior_bits(trained)
     threshold = link_threshold(options, prior)
     zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
-    pairs, vetoed = _weighed(_scored_pairs(linker, prior), features, options)
+    whole_names = model.uses_term_frequencies(trained)
+    pairs, vetoed = _weighed(_scored_pairs(linker, prior), features, options, whole_names)
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
     labels = _clusters(pairs, features, threshold, (same, split), vetoed, options.consistency)

@@ -265,7 +265,7 @@ def train(linker: Linker, record_count: int) -> None:
         )
 
 
-def _uses_term_frequencies(saved: dict[str, Any]) -> bool:
+def uses_term_frequencies(saved: dict[str, Any]) -> bool:
     """True if any level of a saved model adjusts for term frequencies."""
     return any(
         level.get("tf_adjustment_column")
@@ -283,7 +283,7 @@ def for_dialect(saved: dict[str, Any], dialect: str) -> dict[str, Any]:
     """
     if saved.get("sql_dialect") == dialect:
         return saved
-    fresh = settings(_uses_term_frequencies(saved)).get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
+    fresh = settings(uses_term_frequencies(saved)).get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
     pairs = zip(fresh["comparisons"], saved["comparisons"], strict=True)
     for new, old in pairs:
         if new["output_column_name"] != old["output_column_name"]:
