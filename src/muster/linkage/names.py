@@ -107,10 +107,16 @@ def split_native(text: str, latin_family: str = "") -> tuple[str, str] | None:
 
 
 def split_whole(text: str) -> tuple[str, str]:
-    """Split a whole Latin name in one field into (family, given)."""
+    """Split a whole Latin name in one field into (family, given).
+
+    A comma puts the family name first ("Lee, Ha-neul"), unless only the part
+    after it is a surname ("Ha-neul, Lee").
+    """
     if "," in text:
-        family, _, given = text.partition(",")
-        return family.strip(), given.strip()
+        family, _, given = (part.strip() for part in text.partition(","))
+        if _token_rank(family) is None and _token_rank(given) is not None:
+            return given, family
+        return family, given
     tokens = [t for t in _TOKENS.split(text) if t]
     if len(tokens) < 2:
         return "", text.strip()

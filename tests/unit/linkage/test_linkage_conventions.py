@@ -18,6 +18,9 @@ NAMES = [
     (("Gim Tae", "hyeon", ""), ("KIM", "TEHYON")),  # split in the wrong place
     (("Lee, Ha-neul", "", ""), ("I", "HANOL")),
     (("Lee, Ha", "neul", ""), ("I", "HANOL")),
+    (("Ha-neul, Lee", "", ""), ("I", "HANOL")),  # a comma after the given name
+    (("", "So-ra, Yu", ""), ("YO", "SOLA")),
+    (("Ok, Cho", "", ""), ("OK", "CO")),  # both are surnames: the comma's order stands
     (("", "Ha-neul Lee", ""), ("I", "HANOL")),
     (("", "Sora Yu", ""), ("YO", "SOLA")),
     (("", "", "이 수진"), ("I", "SOCIN")),
