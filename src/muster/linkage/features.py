@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 import polars as pl
 
@@ -30,12 +31,15 @@ READINGS = ("as_family", "as_given", "whole", "other")
 _MOST_COMMON_RANK = 4
 
 
+_OUTPUT_VALUES = attrgetter(*OUTPUTS)
+_NO_READING = Reading()
+
+
 def _facts_row(facts: FieldFacts, readings: tuple[str, ...]) -> tuple[object, ...]:
     """One field value's facts as a flat row."""
     row: list[object] = [facts.rank, facts.single, facts.native]
     for name in readings:
-        reading: Reading = getattr(facts, name) or Reading()
-        row.extend(getattr(reading, output) for output in OUTPUTS)
+        row.extend(_OUTPUT_VALUES(getattr(facts, name) or _NO_READING))
     return tuple(row)
 
 

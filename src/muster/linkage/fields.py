@@ -70,8 +70,8 @@ def _hangul_reading(family: str, given: str, written: str) -> Reading:
 
 def _whole_readings(text: str) -> tuple[Reading, Reading | None]:
     """A whole name split into family and given (native or Latin)."""
-    splits = native_splits(text) if is_native(text) else None
-    parts = native_parts(text)
+    native = is_native(text)
+    splits, parts = (native_splits(text), native_parts(text)) if native else (None, None)
     if splits is not None and parts is not None:
         (usual, other), (written, written_other) = splits, parts
         first = _hangul_reading(*usual, written[0])

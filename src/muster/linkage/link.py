@@ -169,25 +169,41 @@ def _check_ids(record_ids: pl.Series) -> None:
         raise ValueError("record_id values must be unique")
 
 
+def _codes(values: pl.Series) -> np.ndarray[Any, Any]:
+    """A column as small integer codes, one per distinct value, -1 for null."""
+    codes = values.cast(pl.String).cast(pl.Categorical).to_physical().cast(pl.Int32)
+    return codes.fill_null(-1).to_numpy()
+
+
+def _sides(values: np.ndarray[Any, Any], pairs: pl.DataFrame) -> tuple[Any, Any]:
+    """The values of each pair's left and right record."""
+    return values[pairs["unique_id_l"].to_numpy()], values[pairs["unique_id_r"].to_numpy()]
+
+
+def _shared(values: pl.Series, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
+    """Mask of the pairs whose records both have a value and the same one."""
+    left, right = _sides(_codes(values), pairs)
+    return np.asarray((left >= 0) & (left == right), dtype=bool)
+
+
+def _differ(values: pl.Series, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
+    """Mask of the pairs whose records both have a value, and not the same one."""
+    left, right = _sides(_codes(values), pairs)
+    return np.asarray((left >= 0) & (right >= 0) & (left != right), dtype=bool)
+
+
 def _weakly_identified(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
     """Mask of the pairs with neither two full birth dates nor one shared passport number.
 
     Such a pair rests on names and at most a year, and namesakes are common.
     """
-    full = features["dob"].is_not_null().to_numpy()
-    passport = features["passport"].cast(pl.Categorical).to_physical().cast(pl.Int64)
-    codes = passport.fill_null(-1).to_numpy()
-    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
-    shared = (codes[left] >= 0) & (codes[left] == codes[right])
-    return np.asarray(~(full[left] & full[right]) & ~shared, dtype=bool)
+    left, right = _sides(features["dob"].is_not_null().to_numpy(), pairs)
+    return np.asarray(~(left & right) & ~_shared(features["passport"], pairs), dtype=bool)
 
 
 def _other_reading(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
     """Mask of the pairs whose surnames agree only in their other reading (라 / 나)."""
-    form = features["family_form"].cast(pl.Categorical).to_physical().cast(pl.Int64)
-    codes = form.fill_null(-1).to_numpy()
-    left, right = codes[pairs["unique_id_l"].to_numpy()], codes[pairs["unique_id_r"].to_numpy()]
-    return np.asarray((left >= 0) & (right >= 0) & (left != right), dtype=bool)
+    return _differ(features["family_form"], pairs)
 
 
 def _name_share(*columns: str) -> pl.Expr:
@@ -206,20 +222,17 @@ def _whole_name_bits(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[
     """
     rarer = _name_share("family_key") + _name_share("given_key")
     rarer -= _name_share("family_key", "given_key")
-    bits = features.select(rarer.fill_null(0.0).clip(lower_bound=0.0)).to_series().to_numpy()
-    name = pl.concat_str("family_key", pl.lit("|"), "given_key").cast(pl.Categorical)
-    codes = features.select(name.to_physical().cast(pl.Int64).fill_null(-1)).to_series().to_numpy()
-    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
-    shared = (codes[left] >= 0) & (codes[left] == codes[right])
-    return np.where(shared, bits[left], 0.0)
+    bits = features.select(rarer.fill_null(0.0).clip(lower_bound=0.0).cast(pl.Float32))
+    name = features.select(pl.concat_str("family_key", pl.lit("|"), "given_key")).to_series()
+    shared = _shared(name, pairs)
+    result = np.zeros(len(pairs), dtype=np.float32)
+    result[shared] = bits.to_series().to_numpy()[pairs["unique_id_l"].to_numpy()[shared]]
+    return result
 
 
 def _other_hangul(features: pl.DataFrame, pairs: pl.DataFrame) -> np.ndarray[Any, Any]:
     """Mask of the pairs whose given names are both in Hangul and differ."""
-    hangul = features["given_hangul"].cast(pl.Categorical).to_physical().cast(pl.Int64)
-    codes = hangul.fill_null(-1).to_numpy()
-    left, right = codes[pairs["unique_id_l"].to_numpy()], codes[pairs["unique_id_r"].to_numpy()]
-    return np.asarray((left >= 0) & (right >= 0) & (left != right), dtype=bool)
+    return _differ(features["given_hangul"], pairs)
 
 
 def _clusters(
@@ -279,10 +292,10 @@ def _weighed(
     vetoed = (pairs["evidence_bits"] < options.veto_bits).to_numpy()
     vetoed |= _other_hangul(features, pairs)
     weakly = _weakly_identified(features, pairs)
-    margin = weakly * options.weak_margin_bits
+    margin = np.where(weakly, np.float32(options.weak_margin_bits), np.float32(0.0))
+    margin[weakly & _other_reading(features, pairs)] += options.other_reading_margin_bits
     if whole_names:
         margin -= _whole_name_bits(features, pairs)
-    margin += (weakly & _other_reading(features, pairs)) * options.other_reading_margin_bits
     if margin.any():
         pairs = pairs.with_columns(pl.col("evidence_bits") - pl.Series(margin))
     return pairs, vetoed
