@@ -20,7 +20,7 @@ from splink import Linker
 from muster.linkage import model
 from muster.linkage.clustering import ScoredPairs, cluster_labels
 from muster.linkage.consistency import conflicting_pairs
-from muster.linkage.engines import Engine, database_api, register_table
+from muster.linkage.engines import Engine, database_api, register_table, release
 from muster.linkage.features import build_features
 from muster.linkage.review import review_queue
 from muster.linkage.yearless import yearless_joins
@@ -266,19 +266,41 @@ def _clusters(
 
 
 def _trained_linker(
-    features: pl.DataFrame, engine: Engine, settings: dict[str, Any] | None, report: Progress
+    features: pl.DataFrame,
+    engine: tuple[Engine, Any],
+    settings: dict[str, Any] | None,
+    report: Progress,
 ) -> Linker:
     """A Splink linker on the features: the saved model (for this engine) or one trained here."""
-    report(f"starting {engine}")
-    table = register_table(database_api(engine), features.to_arrow(), "muster_link_records")
+    name, db_api = engine
+    report(f"starting {name}")
+    table = register_table(db_api, features.to_arrow(), "muster_link_records")
     if settings is not None:
-        model_settings = model.for_dialect(settings, "spark" if engine == "spark" else "duckdb")
+        model_settings = model.for_dialect(settings, "spark" if name == "spark" else "duckdb")
         return Linker(table, model_settings, log_level=None)
     large = len(features) >= model.MIN_RECORDS_TO_TRAIN
     linker = Linker(table, model.settings(term_frequencies=large), log_level=None)
     report("estimating model parameters")
     model.train(linker, len(features))
     return linker
+
+
+def _scored(
+    features: pl.DataFrame, engine: Engine, settings: dict[str, Any] | None, report: Progress
+) -> tuple[dict[str, Any], pl.DataFrame]:
+    """The model used and every scored candidate pair (see `_scored_pairs`).
+
+    The engine's database is let go before clustering: at a million records
+    DuckDB holds about a gigabyte that clustering would otherwise pile on top.
+    """
+    db_api = database_api(engine)
+    try:
+        linker = _trained_linker(features, (engine, db_api), settings, report)
+        report("scoring candidate pairs")
+        trained: dict[str, Any] = linker.misc.save_model_to_json()
+        return trained, _scored_pairs(linker, prior_bits(trained))
+    finally:
+        release(db_api)
 
 
 def _weighed(
@@ -321,14 +343,12 @@ def link_records(
     _check_ids(record_ids)
     report("normalising names")
     features = build_features(records)
-    linker = _trained_linker(features, engine, settings, report)
-    report("scoring candidate pairs")
-    trained = linker.misc.save_model_to_json()
-    prior = prior_bits(trained)
-    threshold = link_threshold(options, prior)
+    trained, scored = _scored(features, engine, settings, report)
+    threshold = link_threshold(options, prior_bits(trained))
     zone = (threshold - options.review_margin_bits, threshold + options.review_margin_bits)
     whole_names = model.uses_term_frequencies(trained)
-    pairs, vetoed = _weighed(_scored_pairs(linker, prior), features, options, whole_names)
+    pairs, vetoed = _weighed(scored, features, options, whole_names)
+    del scored
     report("clustering")
     same, split, notes = _decision_positions(record_ids.to_list(), decisions)
     labels = _clusters(pairs, features, threshold, (same, split), vetoed, options.consistency)
