@@ -95,3 +95,13 @@ def register_table(db_api: Any, table: pa.Table, name: str) -> Any:
     if getattr(db_api, "sql_dialect", None) is not None and hasattr(db_api, "spark"):
         return db_api.register(db_api.spark.createDataFrame(table), table_name=name)
     return db_api.register(table, table_name=name)
+
+
+def release(db_api: Any) -> None:
+    """Let go of what the engine holds for one link: DuckDB's in-memory database is closed.
+
+    A Spark session is shared by the process and stays as it is.
+    """
+    connection = getattr(db_api, "duckdb_con", None)
+    if connection is not None:
+        connection.close()

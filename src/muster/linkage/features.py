@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 import polars as pl
 
@@ -25,17 +26,28 @@ LINK_INPUT_COLUMNS = (
     "passport_no",
 )
 NAME_COLUMNS = ("family_name", "given_name", "name_native")
-OUTPUTS = ("family_key", "given_key", "given_hangul", "given_readings")
+OUTPUTS = ("family_key", "given_key", "given_hangul", "given_readings", "family_form")
 READINGS = ("as_family", "as_given", "whole", "other")
 _MOST_COMMON_RANK = 4
+
+
+_OUTPUT_VALUES = attrgetter(*OUTPUTS)
+_FORM = pl.Enum(["N", "S"])  # two values in a million rows: one byte each, not a string
+
+
+def _output_type(output: str) -> pl.DataType:
+    """The column type of one reading output."""
+    return _FORM if output == "family_form" else pl.String()
+
+
+_NO_READING = Reading()
 
 
 def _facts_row(facts: FieldFacts, readings: tuple[str, ...]) -> tuple[object, ...]:
     """One field value's facts as a flat row."""
     row: list[object] = [facts.rank, facts.single, facts.native]
     for name in readings:
-        reading: Reading = getattr(facts, name) or Reading()
-        row.extend(getattr(reading, output) for output in OUTPUTS)
+        row.extend(_OUTPUT_VALUES(getattr(facts, name) or _NO_READING))
     return tuple(row)
 
 
@@ -45,7 +57,7 @@ def _facts_table(
     """Facts of distinct values of a name column, as `column:fact` columns."""
     schema: dict[str, pl.DataType] = {"rank": pl.Int64(), "single": pl.Boolean()}
     schema["native"] = pl.Boolean()
-    schema.update({f"{r}.{o}": pl.String() for r in readings for o in OUTPUTS})
+    schema.update({f"{r}.{o}": _output_type(o) for r in readings for o in OUTPUTS})
     rows = [_facts_row(facts(v), readings) for v in values]
     table = pl.DataFrame(rows, schema=schema, orient="row")
     table = table.with_columns(pl.Series(column, values, dtype=pl.String))
@@ -88,8 +100,11 @@ def _other_order_table(values: list[str], column: str) -> pl.DataFrame:
         for value in values
         if (reading := other_order_reading(value)) is not None
     ]
-    schema = [column, *(f"{column}:other_order.{o}" for o in OUTPUTS)]
-    return pl.DataFrame(rows, schema=schema, orient="row").cast(pl.String)
+    schema = {
+        column: pl.String(),
+        **{f"{column}:other_order.{o}": _output_type(o) for o in OUTPUTS},
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _in_likelier_order(keys: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
@@ -137,8 +152,9 @@ def _with_missplits(names: pl.DataFrame) -> pl.DataFrame:
         reading = missplit_reading(family, given)
         if reading is not None:
             rows.append((family, given, *(getattr(reading, o) for o in OUTPUTS)))
-    schema = ["family_name", "given_name", *(f"ms.{o}" for o in OUTPUTS)]
-    table = pl.DataFrame(rows, schema=schema, orient="row").cast(pl.String)
+    schema: dict[str, pl.DataType] = {"family_name": pl.String(), "given_name": pl.String()}
+    schema.update({f"ms.{o}": _output_type(o) for o in OUTPUTS})
+    table = pl.DataFrame(rows, schema=schema, orient="row")
     joined = names.join(table, on=["family_name", "given_name"], how="left", maintain_order="left")
     flagged = pl.col("family_name").is_in(table["family_name"].implode())
     return joined.with_columns(
@@ -193,6 +209,10 @@ def _reading(output: str) -> pl.Expr:
         .otherwise(_col("name_native", f"whole.{output}"))
     )
     no_latin = latin["family_key"].is_null() & latin["given_key"].is_null()
+    if output == "family_form":  # hanja show no form; the Latin surname may, if it is the same
+        native_family = _col("name_native", "whole.family_key")
+        same = native_family.is_null() | (native_family == latin["family_key"])
+        latin[output] = pl.when(same).then(latin[output])
     return (
         pl.when(_col("name_native", "native"))
         .then(pl.coalesce(native, latin[output]))
@@ -272,4 +292,5 @@ def build_features(records: pl.DataFrame) -> pl.DataFrame:
         ],
         how="horizontal",
     )
-    return features.with_columns(_rare_name())
+    # the engines compare text: Spark reads no Arrow dictionaries
+    return features.with_columns(_rare_name(), pl.col("family_form").cast(pl.String))

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from muster.linkage.names import (
+    family_form_of,
     family_key_of,
     given_key_of,
     is_native,
     latin_surname_hangul,
+    native_parts,
     native_splits,
     split_whole,
     split_whole_other,
@@ -39,6 +41,7 @@ class Reading:
     family_hangul: str | None = None
     given_hangul: str | None = None
     given_readings: str | None = None  # a Latin given name's Hangul readings, "|영수|용수|"
+    family_form: str | None = None  # "N" or "S": the surname's North or South reading (라/나)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +57,25 @@ class FieldFacts:
     native: bool  # Hangul or hanja
 
 
-def _hangul_reading(family: str, given: str) -> Reading:
-    """Reading of Hangul (family, given) parts."""
+def _hangul_reading(family: str, given: str, written: str) -> Reading:
+    """Reading of Hangul (family, given) parts; `written` is the surname as the text has it."""
     return Reading(
         family_key=hangul_key(family) or None if family else None,
         given_key=hangul_key(given) or None if given else None,
         family_hangul=family or None,
         given_hangul=given or None,
+        family_form=family_form_of(written) if written else None,
     )
 
 
 def _whole_readings(text: str) -> tuple[Reading, Reading | None]:
     """A whole name split into family and given (native or Latin)."""
-    splits = native_splits(text) if is_native(text) else None
-    if splits is not None:
-        usual, other = splits
-        return _hangul_reading(*usual), _hangul_reading(*other) if other else None
+    native = is_native(text)
+    splits, parts = (native_splits(text), native_parts(text)) if native else (None, None)
+    if splits is not None and parts is not None:
+        (usual, other), (written, written_other) = splits, parts
+        first = _hangul_reading(*usual, written[0])
+        return first, _hangul_reading(*other, written_other[0]) if other and written_other else None
     return _latin_whole(*split_whole(text)), None
 
 
@@ -80,6 +86,7 @@ def _latin_whole(family: str, given: str) -> Reading:
         given_key=given_key_of(given),
         family_hangul=latin_surname_hangul(family) if family else None,
         given_readings=_readings(given),
+        family_form=family_form_of(family) if family else None,
     )
 
 
@@ -105,13 +112,22 @@ def _as_given(text: str, native: bool) -> Reading:
     return Reading(given_key=given_key_of(text), given_readings=_readings(text))
 
 
+def _as_family(text: str) -> Reading:
+    """The value read as a family name."""
+    return Reading(
+        family_key=family_key_of(text),
+        family_hangul=latin_surname_hangul(text),
+        family_form=family_form_of(text),
+    )
+
+
 @lru_cache(maxsize=1 << 19)
 def field_facts(text: str) -> FieldFacts:
     """Read one field value every way it can be meant."""
     native = is_native(text)
     whole, other = _whole_readings(text)
     return FieldFacts(
-        as_family=Reading(family_key=family_key_of(text), family_hangul=latin_surname_hangul(text)),
+        as_family=_as_family(text),
         as_given=_as_given(text, native),
         whole=whole,
         other=other,
@@ -140,9 +156,7 @@ def part_field_facts(text: str, given_field: bool) -> FieldFacts:
     rank = surname_rank(text)
     as_family = Reading()
     if rank is not None or not given_field:
-        as_family = Reading(
-            family_key=family_key_of(text), family_hangul=latin_surname_hangul(text)
-        )
+        as_family = _as_family(text)
     return FieldFacts(
         as_family=as_family,
         as_given=_as_given(text, native),
@@ -187,6 +201,7 @@ def missplit_reading(family: str, given: str) -> Reading | None:
         given_key=given_key_of(rest),
         family_hangul=latin_surname_hangul(tokens[0]),
         given_readings=_readings(rest),
+        family_form=family_form_of(tokens[0]),
     )
 
 
@@ -211,6 +226,7 @@ def _pair(family: Reading, given: Reading) -> Reading:
         family.family_hangul,
         given.given_hangul,
         given.given_readings,
+        family.family_form,
     )
 
 
@@ -244,6 +260,7 @@ def combine(
         first.family_hangul or latin.family_hangul,
         first.given_hangul or latin.given_hangul,
         first.given_readings or latin.given_readings,
+        first.family_form or latin.family_form,
     ), repair
 
 
@@ -298,7 +315,9 @@ def clear_caches() -> None:
         other_order_reading,
         names.is_native,
         names.to_hangul,
+        names.native_parts,
         names.native_splits,
+        names.family_form_of,
         names.family_key_of,
         names.given_key_of,
         names.latin_surname_hangul,

@@ -49,12 +49,23 @@ _NAMES_SWAPPED = "family_key_l = given_key_r AND given_key_l = family_key_r"
 _NAMES_SWAPPED_BLOCK = "l.family_key = r.given_key AND l.given_key = r.family_key"
 
 
+# The same surname only through the initial-sound law: one record writes its North reading
+# (라, 리, Ra, Ri), the other its South one (나, 이, Na, Yi). The same person in a North and
+# a South register, or two families: since 2007 the South registers 라 and 나 alike.
+_OTHER_READING = "family_key_l = family_key_r AND family_form_l <> family_form_r"
+
+
 def family_comparison(term_frequencies: bool = True) -> cl.CustomComparison:
-    """Surname key: exact (with term-frequency adjustment), swapped, close, different."""
+    """Surname key: other reading, exact (term-frequency adjusted), swapped, close, different.
+
+    A surname equal only in its other reading (라 / 나) is its own level, so that
+    the data weigh it; it carries no term-frequency adjustment.
+    """
     return cl.CustomComparison(
         output_column_name="family_name",
         comparison_levels=[
             cll.NullLevel("family_key"),
+            _prior(cll.CustomLevel(_OTHER_READING, "same surname, other reading"), 0.05, 0.005),
             _prior(_exact("family_key", term_frequencies), 0.92, 0.05),
             _prior(cll.CustomLevel(_NAMES_SWAPPED, "swapped with the given name"), 0.01, 1e-7),
             _prior(cll.JaroWinklerLevel("family_key", 0.85), 0.04, 0.03),
@@ -254,7 +265,7 @@ def train(linker: Linker, record_count: int) -> None:
         )
 
 
-def _uses_term_frequencies(saved: dict[str, Any]) -> bool:
+def uses_term_frequencies(saved: dict[str, Any]) -> bool:
     """True if any level of a saved model adjusts for term frequencies."""
     return any(
         level.get("tf_adjustment_column")
@@ -272,7 +283,7 @@ def for_dialect(saved: dict[str, Any], dialect: str) -> dict[str, Any]:
     """
     if saved.get("sql_dialect") == dialect:
         return saved
-    fresh = settings(_uses_term_frequencies(saved)).get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
+    fresh = settings(uses_term_frequencies(saved)).get_settings(dialect).as_dict()  # type: ignore[no-untyped-call]
     pairs = zip(fresh["comparisons"], saved["comparisons"], strict=True)
     for new, old in pairs:
         if new["output_column_name"] != old["output_column_name"]:

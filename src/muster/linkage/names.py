@@ -62,23 +62,34 @@ def _surname_cuts(word: str) -> tuple[int, int | None]:
 
 
 @lru_cache(maxsize=_CACHE)
-def native_splits(text: str) -> tuple[tuple[str, str], tuple[str, str] | None] | None:
-    """Hangul (family, given) of a whole native name, and the other reading if ambiguous."""
+def native_parts(text: str) -> tuple[tuple[str, str], tuple[str, str] | None] | None:
+    """(family, given) of a whole native name as written, and the other cut if ambiguous."""
     tokens = [t for t in _TOKENS.split(compose(text).strip()) if t]
     if not tokens or not is_native(text):
         return None
     if len(tokens) > 1:
         if is_surname(tokens[-1]) and not is_surname(tokens[0]):
             tokens = [tokens[-1], *tokens[:-1]]
-        return (to_hangul(tokens[0], True), to_hangul("".join(tokens[1:]), False)), None
+        return (tokens[0], "".join(tokens[1:])), None
     word = tokens[0]
     if len(word) == 1:
-        only = (to_hangul(word, True), "") if is_surname(word) else ("", to_hangul(word, False))
-        return only, None
+        return ((word, "") if is_surname(word) else ("", word)), None
     usual, other = _surname_cuts(word)
-    first = (to_hangul(word[:usual], True), to_hangul(word[usual:], False))
-    second = (to_hangul(word[:other], True), to_hangul(word[other:], False)) if other else None
-    return first, second
+    return (word[:usual], word[usual:]), (word[:other], word[other:]) if other else None
+
+
+@lru_cache(maxsize=_CACHE)
+def native_splits(text: str) -> tuple[tuple[str, str], tuple[str, str] | None] | None:
+    """Hangul (family, given) of a whole native name, and the other reading if ambiguous."""
+    parts = native_parts(text)
+    if parts is None:
+        return None
+    usual, other = parts
+
+    def hangul(family: str, given: str) -> tuple[str, str]:
+        return to_hangul(family, True) if family else "", to_hangul(given, False) if given else ""
+
+    return hangul(*usual), hangul(*other) if other else None
 
 
 def split_native(text: str, latin_family: str = "") -> tuple[str, str] | None:
@@ -96,10 +107,16 @@ def split_native(text: str, latin_family: str = "") -> tuple[str, str] | None:
 
 
 def split_whole(text: str) -> tuple[str, str]:
-    """Split a whole Latin name in one field into (family, given)."""
+    """Split a whole Latin name in one field into (family, given).
+
+    A comma puts the family name first ("Lee, Ha-neul"), unless only the part
+    after it is a surname ("Ha-neul, Lee").
+    """
     if "," in text:
-        family, _, given = text.partition(",")
-        return family.strip(), given.strip()
+        family, _, given = (part.strip() for part in text.partition(","))
+        if _token_rank(family) is None and _token_rank(given) is not None:
+            return given, family
+        return family, given
     tokens = [t for t in _TOKENS.split(text) if t]
     if len(tokens) < 2:
         return "", text.strip()
@@ -146,6 +163,34 @@ def family_key_of(text: str) -> str | None:
         return hangul_key(to_hangul(text, True)) or None
     rows = surnames_for_latin(text)
     return hangul_key(rows[0].south) if rows else latin_key(text) or None
+
+
+# A surname with a North and a South reading (리/이, 라/나, 류/유, 림/임, 로/노) written in
+# Latin letters: an R is the North reading; N, Y or a vowel the South one; an L is either
+# (Lee and Lim are the customary South spellings, Li a Chinese one), so it tells nothing.
+_SOUTH_INITIALS = frozenset("nyaeiouw")
+
+
+@lru_cache(maxsize=_CACHE)
+def family_form_of(text: str) -> str | None:
+    """Which reading of a surname the text writes: "N" (라, Ra), "S" (나, Na), or None.
+
+    None for surnames read alike in the North and the South, for hanja (羅 is
+    both) and for Latin spellings that do not show it (Lee, Lim).
+    """
+    word = despace(compose(text.strip()))
+    if not word or contains_han(word):
+        return None
+    if is_native(word):
+        row = surname_for_hangul(word)
+        if row is None or row.north == row.south:
+            return None
+        return "N" if word == row.north else "S"
+    rows = surnames_for_latin(word)
+    if not rows or rows[0].north == rows[0].south:
+        return None
+    initial = word[0].casefold()
+    return "N" if initial == "r" else "S" if initial in _SOUTH_INITIALS else None
 
 
 @lru_cache(maxsize=_CACHE)

@@ -18,6 +18,9 @@ NAMES = [
     (("Gim Tae", "hyeon", ""), ("KIM", "TEHYON")),  # split in the wrong place
     (("Lee, Ha-neul", "", ""), ("I", "HANOL")),
     (("Lee, Ha", "neul", ""), ("I", "HANOL")),
+    (("Ha-neul, Lee", "", ""), ("I", "HANOL")),  # a comma after the given name
+    (("", "So-ra, Yu", ""), ("YO", "SOLA")),
+    (("Ok, Cho", "", ""), ("OK", "CO")),  # both are surnames: the comma's order stands
     (("", "Ha-neul Lee", ""), ("I", "HANOL")),
     (("", "Sora Yu", ""), ("YO", "SOLA")),
     (("", "", "이 수진"), ("I", "SOCIN")),
@@ -57,7 +60,13 @@ def test_name_keys_read_every_convention_as_normalise_name_does() -> None:
         orient="row",
     ).with_columns(pl.all().replace("", None))
     keys = name_keys(frame)
-    assert keys.columns == ["family_key", "given_key", "given_hangul", "given_readings"]
+    assert keys.columns == [
+        "family_key",
+        "given_key",
+        "given_hangul",
+        "given_readings",
+        "family_form",
+    ]
     assert list(zip(keys["family_key"], keys["given_key"], strict=True)) == [k for _, k in NAMES]
 
 

@@ -131,3 +131,31 @@ def test_a_file_of_one_record_or_none_is_linked_without_training(count: int) -> 
     assert result.clusters["record_id"].to_list() == frame["record_id"].to_list()
     assert result.clusters["cluster_id"].to_list() == frame["record_id"].to_list()
     assert result.review_pairs.is_empty()
+
+
+def _whole_name_bits(names: list[tuple[str, str]], pairs: list[tuple[int, int]]) -> list[float]:
+    """Whole-name bits of pairs of records that are only a Hangul name each."""
+    from muster.linkage.features import LINK_INPUT_COLUMNS, build_features
+    from muster.linkage.link import _whole_name_bits
+
+    rows = [(str(i), None, None, f + g, None, None, None) for i, (f, g) in enumerate(names)]
+    features = build_features(pl.DataFrame(rows, schema=list(LINK_INPUT_COLUMNS), orient="row"))
+    frame = pl.DataFrame(pairs, schema=["unique_id_l", "unique_id_r"], orient="row")
+    bits: list[float] = _whole_name_bits(features, frame).tolist()
+    return bits
+
+
+def test_a_whole_name_rarer_than_its_halves_counts_for_more() -> None:
+    kim_sujin, kim_yeongho, pak_sujin, pak_yeongho = (
+        ("김", "수진"),
+        ("김", "영호"),
+        ("박", "수진"),
+        ("박", "영호"),
+    )
+    # each half is half the file, each whole name a quarter: as the halves predict
+    even = [kim_sujin] * 2 + [kim_yeongho] * 2 + [pak_sujin] * 2 + [pak_yeongho] * 2
+    assert _whole_name_bits(even, [(0, 1), (0, 2), (1, 4)]) == [0.0, 0.0, 0.0]
+    # 김수진 is 1/8 of the file where its halves predict 1/4: one bit more; 김영호 is
+    # commoner than predicted, which takes nothing away; other names share nothing
+    skewed = [kim_sujin] * 2 + [kim_yeongho] * 6 + [pak_sujin] * 6 + [pak_yeongho] * 2
+    assert _whole_name_bits(skewed, [(0, 1), (2, 3), (0, 8)]) == [pytest.approx(1.0), 0.0, 0.0]

@@ -146,11 +146,21 @@ def test_a_placeholder_is_never_one_digit_off(score: Any) -> None:
 
 def test_a_saved_model_is_rebuilt_for_another_sql_dialect() -> None:
     saved = model.settings(term_frequencies=True).get_settings("duckdb").as_dict()
-    saved["comparisons"][0]["comparison_levels"][1]["m_probability"] = 0.777
+    saved["comparisons"][0]["comparison_levels"][2]["m_probability"] = 0.777
     saved["probability_two_random_records_match"] = 0.001
     spark = model.for_dialect(saved, "spark")
-    level = spark["comparisons"][0]["comparison_levels"][1]
+    level = spark["comparisons"][0]["comparison_levels"][2]
     assert level["sql_condition"] == "`family_key_l` = `family_key_r`"
     assert level["m_probability"] == 0.777
     assert spark["probability_two_random_records_match"] == 0.001
     assert model.for_dialect(saved, "duckdb") is saved
+
+
+def test_a_surname_in_its_other_reading_is_its_own_level(score: Any) -> None:
+    ra: Record = ("Ra", "Mi-ran", "", "1994-06-17", "F", "")
+    _, labels = score(ra, ("Na", "Mi-ran", "", "1994-06-17", "F", ""))
+    assert labels["family_name"] == "same surname, other reading"
+    _, labels = score(ra, ("", "", "羅美蘭", "1994-06-17", "F", ""))  # hanja show no reading
+    assert labels["family_name"] == "Exact match on family_key"
+    _, labels = score(("", "", "리 명철", "", "M", ""), ("Lee", "Myong-chol", "", "", "M", ""))
+    assert labels["family_name"] == "Exact match on family_key"  # Lee is written either way
