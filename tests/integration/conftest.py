@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -60,22 +60,27 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def muster(
-    db_url: str,
-    tmp_path: Path,
-    clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
-    templates: Templates,
+def muster(request: pytest.FixtureRequest, db_url: str) -> Iterator[Muster]:
+    """A Muster on a freshly migrated database, with the small world loaded."""
+    yield from copied_world("small", build_small_world, request, db_url)
+
+
+def copied_world(
+    name: str, build: Callable[[str, Path], None], request: pytest.FixtureRequest, db_url: str
 ) -> Iterator[Muster]:
-    """A Muster on a freshly migrated database, with the small world loaded: a copy of the one
-    built once per test process (tests.conftest.Templates), or built here on a database of the
-    test's own."""
+    """A Muster on a copy of the world `build` makes, built once per test process
+    (tests.conftest.Templates); or built here, on a database of the test's own. Its clock is
+    the test's `clock`; its files are in the test's folder."""
+    tmp_path: Path = request.getfixturevalue("tmp_path")
+    clock: Clock = request.getfixturevalue("clock")
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    templates: Templates = request.getfixturevalue("templates")
     files = tmp_path / "files"
-    url = templates.copy("small", db_url, files, build_small_world)
+    url = templates.copy(name, db_url, files, build)
     monkeypatch.setenv("MUSTER_DATA_DIR", str(files))
     if url is None:
         url = db_url
-        build_small_world(url, files)
+        build(url, files)
     app = bootstrap(url)
     app.clock = clock
     try:
@@ -93,12 +98,13 @@ def build_small_world(url: str, files: Path) -> None:
         app = bootstrap(url, migrate=True)
     app.clock = Clock(START)
     try:
-        _load_small_world(app)
+        load_small_world(app)
     finally:
         app.engine.dispose()
 
 
-def _load_small_world(app: Muster) -> None:
+def load_small_world(app: Muster) -> None:
+    """Units, people and users of the small world."""
     with app.uow() as uow:
         import_units(uow, OPERATOR, read_units(UNITS_CSV.encode(), "units.csv"))
     with app.uow() as uow:
