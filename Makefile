@@ -4,6 +4,10 @@ TOOLS  := .tools
 UV     := $(TOOLS)/bin/uv
 VENV   := .venv
 RUN    := $(UV) run --frozen --no-sync
+# Tests run on every core (pytest-xdist); tests sharing a module's world stay on one worker
+# (tests/conftest.py). `make test TEST_WORKERS=0` runs them in this one process.
+TEST_WORKERS ?= auto
+PYTEST := $(RUN) pytest -q -n $(TEST_WORKERS) --dist loadgroup
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -31,10 +35,10 @@ typecheck: $(VENV)/.synced
 	$(RUN) mypy --strict src
 
 test: lint typecheck
-	$(RUN) pytest -q
+	$(PYTEST)
 
 unit: $(VENV)/.synced
-	$(RUN) pytest -q tests/unit
+	$(PYTEST) tests/unit
 
 bench: $(VENV)/.synced
 	$(RUN) python bench/intake.py --quick

@@ -1,7 +1,7 @@
 """SIGKILL at random moments: `muster submit`, `muster import people` and the web server during
 an upload, on SQLite and PostgreSQL (tests/kills.py says what is checked after each kill).
 
-A bounded number of kills per kind (MUSTER_TEST_KILLS, default 5) keeps CI short;
+A bounded number of kills per kind (MUSTER_TEST_KILLS, default 3) keeps CI short;
 `bench/faults.py` runs 200 and reports recovery times (bench/RESULTS.md).
 """
 
@@ -14,7 +14,7 @@ import pytest
 
 from tests.kills import KINDS, Scene
 
-KILLS = int(os.environ.get("MUSTER_TEST_KILLS", "5"))
+KILLS = int(os.environ.get("MUSTER_TEST_KILLS", "3"))
 
 
 @pytest.mark.parametrize("kind", KINDS)

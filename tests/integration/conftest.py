@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from muster.bootstrap import Muster, bootstrap
 from muster.domain.users import OPERATOR
 from muster.intake import read_people, read_units
 from muster.services.registry import add_user, import_people, import_units
+from tests.conftest import Templates
 
 UNITS_CSV = """code,name,kind,parent_code,host_country,region,workplace_type,slots
 HQ,Headquarters,headquarters,,,,,
@@ -49,20 +50,61 @@ class Clock:
         self.now += timedelta(**kwargs)
 
 
+START = datetime(2021, 7, 20, 9, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def clock() -> Clock:
     """Starts on 2021-07-20 09:00 UTC."""
-    return Clock(datetime(2021, 7, 20, 9, 0, tzinfo=UTC))
+    return Clock(START)
 
 
 @pytest.fixture
-def muster(
-    db_url: str, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Muster]:
+def muster(request: pytest.FixtureRequest, db_url: str) -> Iterator[Muster]:
     """A Muster on a freshly migrated database, with the small world loaded."""
-    monkeypatch.setenv("MUSTER_DATA_DIR", str(tmp_path / "files"))
-    app = bootstrap(db_url, migrate=True)
+    yield from copied_world("small", build_small_world, request, db_url)
+
+
+def copied_world(
+    name: str, build: Callable[[str, Path], None], request: pytest.FixtureRequest, db_url: str
+) -> Iterator[Muster]:
+    """A Muster on a copy of the world `build` makes, built once per test process
+    (tests.conftest.Templates); or built here, on a database of the test's own. Its clock is
+    the test's `clock`; its files are in the test's folder."""
+    tmp_path: Path = request.getfixturevalue("tmp_path")
+    clock: Clock = request.getfixturevalue("clock")
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    templates: Templates = request.getfixturevalue("templates")
+    files = tmp_path / "files"
+    url = templates.copy(name, db_url, files, build)
+    monkeypatch.setenv("MUSTER_DATA_DIR", str(files))
+    if url is None:
+        url = db_url
+        build(url, files)
+    app = bootstrap(url)
     app.clock = clock
+    try:
+        yield app
+    finally:
+        app.engine.dispose()
+        if url != db_url:
+            templates.release(url)
+
+
+def build_small_world(url: str, files: Path) -> None:
+    """Migrate the database at `url` and load the small world, at the `clock` fixture's time."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MUSTER_DATA_DIR", str(files))
+        app = bootstrap(url, migrate=True)
+    app.clock = Clock(START)
+    try:
+        load_small_world(app)
+    finally:
+        app.engine.dispose()
+
+
+def load_small_world(app: Muster) -> None:
+    """Units, people and users of the small world."""
     with app.uow() as uow:
         import_units(uow, OPERATOR, read_units(UNITS_CSV.encode(), "units.csv"))
     with app.uow() as uow:
@@ -78,5 +120,3 @@ def muster(
     for name, unit, perms in users:
         with app.uow() as uow:
             add_user(uow, OPERATOR, name, unit, perms)
-    yield app
-    app.engine.dispose()

@@ -318,7 +318,7 @@ def test_worker_threads_share_the_queue_and_run_each_job_once(muster: Muster) ->
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_worker_processes_share_the_queue_on_postgresql(muster: Muster, db_url: str) -> None:
+def test_worker_processes_share_the_queue_on_postgresql(muster: Muster) -> None:
     """Three `muster jobs work --once` processes and 20 import jobs: each imported once."""
     ids = []
     for n in range(20):
@@ -327,7 +327,8 @@ def test_worker_processes_share_the_queue_on_postgresql(muster: Muster, db_url: 
             kept = keep_import(uow, OPERATOR, muster.archive, kind="units", data=data,
                                filename=f"u{n}.csv", now=muster.clock())  # fmt: skip
         ids.append(_enqueue(muster, None, "import", {"kind": "units", "file_id": kept.file_id}))
-    command = [sys.executable, "-m", "muster", "--db", db_url, "jobs", "work", "--once"]
+    url = muster.settings.database_url
+    command = [sys.executable, "-m", "muster", "--db", url, "jobs", "work", "--once"]
     env = {**os.environ, "MUSTER_DATA_DIR": str(muster.archive.root)}
     processes = [
         subprocess.Popen(

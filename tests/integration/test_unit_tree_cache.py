@@ -32,10 +32,10 @@ def test_a_tree_is_kept_between_units_of_work_until_a_unit_changes(muster: Muste
     assert again is not first and "W9" in again and "W9" not in first
 
 
-def test_another_process_change_is_seen(muster: Muster, db_url: str) -> None:
+def test_another_process_change_is_seen(muster: Muster) -> None:
     """A second engine on the same database stands for another server process or the CLI."""
     assert "W9" not in _tree_codes(muster)  # this process keeps its tree
-    other = bootstrap(db_url)
+    other = bootstrap(muster.settings.database_url)
     try:
         with other.uow() as uow:
             import_units(uow, OPERATOR, read_units(NEW_WORKPLACE.encode(), "units.csv"))

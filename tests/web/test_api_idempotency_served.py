@@ -24,13 +24,14 @@ from tests.web.conftest import GOOD_CSV
 
 
 @pytest.fixture
-def served(world: Muster, db_url: str) -> Iterator[str]:
+def served(world: Muster) -> Iterator[str]:
     """`muster serve --workers 2` on the world's database and received-files folder."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     muster = Path(sys.executable).parent / "muster"
-    command = [str(muster), "--db", db_url, "serve", "--port", str(port), "--workers", "2"]
+    url = world.settings.database_url
+    command = [str(muster), "--db", url, "serve", "--port", str(port), "--workers", "2"]
     server = subprocess.Popen(
         command, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
