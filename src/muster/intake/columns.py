@@ -25,6 +25,9 @@ _ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2
 _MOMENT_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:"
 _SERIAL = r"^(\d{1,7})(?:\.\d+)?$"  # whole days, and the time of day as a fraction
 _DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # date_text: the shape only (ASCII digits)
+_MONTH_SHAPE = r"^[0-9]{4}-[0-9]{2}$"
+_YEAR_SHAPE = r"^[0-9]{4}$"
+_BASIC_SHAPE = r"^[0-9]{8}$"
 _MAX_SERIAL = 2_958_465
 
 
@@ -182,12 +185,27 @@ def _date(text: pl.Expr, date_system: int | None) -> pl.Expr:
 
 
 def _date_text(text: pl.Expr, date_system: int | None) -> pl.Expr:
-    """Lenient dates (link input): any YYYY-MM-DD shape as written, impossible days included.
+    """Lenient dates (link input): any YYYY-MM-DD shape as written, impossible days included;
+    a year alone (YYYY) or a year and month (YYYY-MM) as YYYY-00-00 and YYYY-MM-00, the forms
+    linkage reads as "year known" (registers write what they know); YYYYMMDD as YYYY-MM-DD.
 
     In a workbook a number is an Excel date serial, as for strict dates, given as ISO text,
     and a date-time cell gives its date.
     """
-    shaped = pl.when(text.str.contains(_DATE_SHAPE)).then(text)
+    shaped = (
+        pl.when(text.str.contains(_DATE_SHAPE))
+        .then(text)
+        .when(text.str.contains(_MONTH_SHAPE))  # ISO 8601's reduced precision: month known
+        .then(text + "-00")
+        .when(text.str.contains(_YEAR_SHAPE))  # the year alone (a workbook's 1972 too)
+        .then(text + "-00-00")
+        .when(text.str.contains(_BASIC_SHAPE))  # ISO 8601's basic format, 19720314
+        .then(
+            pl.concat_str(
+                text.str.slice(0, 4), text.str.slice(4, 2), text.str.slice(6, 2), separator="-"
+            )
+        )
+    )
     if date_system is None:
         return shaped
     moment = pl.when(text.str.contains(_MOMENT_SHAPE)).then(text.str.slice(0, 10))

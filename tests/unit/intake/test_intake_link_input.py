@@ -78,7 +78,27 @@ def test_impossible_but_well_shaped_birth_dates_are_kept_for_matching(written: s
     assert frame["date_of_birth"].to_list() == [written]
 
 
-@pytest.mark.parametrize("written", ["12/03/1985", "1985-3-12", "19850312", "１９８５-０３-１２"])
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [("1972", "1972-00-00"), ("1972-03", "1972-03-00"), ("19720314", "1972-03-14")],
+)
+def test_a_year_alone_a_month_or_the_basic_iso_form_are_read_as_what_they_know(
+    written: str, kept: str
+) -> None:
+    frame = _read(f"{HEADER}\nr1,Kim,,,{written},,\n")
+    assert frame["date_of_birth"].to_list() == [kept]
+
+
+def test_a_year_alone_counts_as_a_known_year_not_a_date_in_linkage() -> None:
+    from muster.linkage.features import build_features
+
+    frame = _read(f"{HEADER}\nr1,Kim,Su,,1972,,\nr2,Kim,Su,,1972-03,,\nr3,Kim,Su,,19720314,,\n")
+    features = build_features(frame)
+    assert features["birth_year"].to_list() == ["1972", "1972", "1972"]
+    assert features["dob"].to_list() == [None, None, "1972-03-14"]
+
+
+@pytest.mark.parametrize("written", ["12/03/1985", "1985-3-12", "1985031", "１９８５-０３-１２"])
 def test_birth_dates_of_another_shape_are_refused_by_row_and_column(written: str) -> None:
     assert _errors(f"{HEADER}\nr1,Kim,,,1985-03-12,,\nr2,Kim,,,{written},,\n") == [
         f"row 3, column date_of_birth: '{written}' — expected a date YYYY-MM-DD"
