@@ -32,15 +32,13 @@ def submit_page(
     request: Request, viewer: SignedIn, call_id: int, unit_code: str, q: str = ""
 ) -> Response:
     """The upload form, the roster search and the add-rows form."""
-    return _page(request, call_id, unit_code, q, {})
+    return _page(request, call_id, unit_code, q)
 
 
-def _page(
-    request: Request, call_id: int, unit_code: str, q: str, extra: dict[str, Any]
-) -> Response:
+def _page(request: Request, call_id: int, unit_code: str, q: str) -> Response:
     """The submit page with the roster matching `q`."""
     with muster_of(request).uow() as uow:
-        return _page_in(uow, request, call_id, unit_code, q, extra)
+        return _page_in(uow, request, call_id, unit_code, q, {})
 
 
 def _page_in(
@@ -175,4 +173,4 @@ def roster(
     q: Annotated[str, Query()] = "",
 ) -> Response:
     """The roster rows matching a search (the add-rows table; HTMX swaps it in place)."""
-    return _page(request, call_id, unit_code, q, {})
+    return _page(request, call_id, unit_code, q)
